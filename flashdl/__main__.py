@@ -1,0 +1,3 @@
+from flashdl.cli import main
+
+raise SystemExit(main())

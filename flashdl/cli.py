@@ -1,0 +1,70 @@
+"""The ``flashdl`` command: parse arguments, call the layers below, print.
+
+Each subcommand lives in ``flashdl/commands/<name>.py`` with a ``register(subparsers)`` that only
+declares arguments; everything heavy (SQLAlchemy, Textual, NumPy) is imported inside the command
+that needs it, so ``flashdl --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from flashdl import __version__
+
+#: Subcommand modules, in the order ``--help`` lists them.
+COMMAND_MODULES = (
+    "study",
+    "quiz",
+    "decks",
+    "import_",
+    "export",
+    "stats",
+    "demo",
+    "backup",
+    "doctor",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flashdl",
+        description="Spaced-repetition flashcards and quizzes for learning deep learning.",
+        epilog="Data lives in FLASHDL_HOME (default: the platform's user-data folder); "
+        "FLASHDL_DB or --db picks another database.",
+    )
+    parser.add_argument("--version", action="version", version=f"flashdl {__version__}")
+    parser.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy database URL (default: FLASHDL_DB or the data dir)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"flashdl.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from flashdl.errors import FlashdlError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except FlashdlError as exc:
+        print(f"flashdl: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("flashdl: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

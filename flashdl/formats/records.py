@@ -1,0 +1,67 @@
+"""Neutral card records: what every parser produces and every writer consumes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+from flashdl.errors import FlashdlError
+
+CARD_KINDS = ("basic", "demonstrate", "exercise", "cloze")
+
+
+class FormatError(FlashdlError):
+    """A file that cannot be read as a deck. The message names the file, the place and the fault."""
+
+    exit_code = 2
+
+    def __init__(self, path: object, where: str | None, problem: str, *, hint: str | None = None):
+        self.path = str(path)
+        self.where = where
+        self.problem = problem
+        location = f"{self.path}, {where}" if where else self.path
+        super().__init__(f"{location}: {problem}", hint=hint)
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportedSchedule:
+    """Scheduling carried over from another application (``--with-scheduling``)."""
+
+    repetitions: int
+    ef_hundredths: int
+    interval: int
+    due_offset_days: int  # due = import day + offset (may be negative: overdue)
+    lapses: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class CardRecord:
+    key: str
+    front: str
+    back: str
+    tags: tuple[str, ...] = ()
+    kind: str = "basic"
+    demo_name: str | None = None
+    demo_params: dict[str, Any] | None = None
+    source: str = ""
+    schedule: ImportedSchedule | None = None
+
+    def content_hash(self) -> str:
+        """A digest of everything a re-sync may update, to skip unchanged cards cheaply."""
+        payload = json.dumps(
+            [self.front, self.back, list(self.tags), self.kind, self.demo_name,
+             self.demo_params, self.source],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class DeckRecord:
+    key: str
+    name: str
+    description: str
+    cards: tuple[CardRecord, ...]

@@ -1,0 +1,195 @@
+"""Opening the store: engine, per-connection pragmas, schema upgrade, sessions.
+
+SQLite durability: every connection runs in WAL mode with ``synchronous=FULL``. In WAL mode,
+NORMAL already survives a killed process, but FULL also survives a power cut or an OS crash,
+and a learner's answer is the one thing flashdl must never lose; a commit costs about a
+millisecond more (see the README's benchmark). Write transactions start with
+``BEGIN IMMEDIATE`` so that two flashdl processes on one file queue on the busy timeout instead of
+failing with "database is locked" when both try to upgrade a read lock to a write lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flashdl.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_path(url: Any) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_db_engine(url_text: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(url_text)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"the database URL {url_text!r} is not valid",
+            hint="use e.g. sqlite:////path/to/flashdl.sqlite3 or postgresql+psycopg://user@host/db",
+        ) from exc
+
+    if url.get_backend_name() != "sqlite":
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except Exception as exc:  # missing driver, bad options
+            raise StoreError(f"cannot use the database {url.render_as_string()}: {exc}") from exc
+
+    path = _sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the data folder {path.parent}: {exc.strerror}",
+                hint="set FLASHDL_HOME to a writable folder",
+            ) from exc
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # flashdl issues BEGIN itself (below); the driver must not.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if path is not None:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("flashdl_readonly"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def sqlite_error_message(exc: BaseException, where: str) -> StoreError:
+    text = str(getattr(exc, "orig", exc))
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"the database {where} is locked by another program",
+            hint="close the other flashdl (or whatever holds it) and try again",
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"the database {where} is read-only", hint="check its permissions or set FLASHDL_HOME"
+        )
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return StoreError(
+            f"the file {where} is not a flashdl database or is damaged",
+            hint="run `flashdl doctor`, restore a backup with `flashdl restore`, or point FLASHDL_DB elsewhere",
+        )
+    if "unable to open" in text:
+        return StoreError(
+            f"cannot open the database {where}",
+            hint="check that the folder exists and is writable, or set FLASHDL_HOME",
+        )
+    return StoreError(f"database error on {where}: {text}")
+
+
+class Store:
+    """An open, up-to-date database."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._readonly_engine = engine.execution_options(flashdl_readonly=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return _sqlite_path(self.engine.url) if self.is_sqlite else None
+
+    @property
+    def display_name(self) -> str:
+        path = self.sqlite_path
+        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite), committed on a clean exit."""
+        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.orm import Session
+
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise sqlite_error_message(exc, self.display_name) from exc
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (a deferred BEGIN, so it never blocks writers)."""
+        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.orm import Session
+
+        try:
+            with Session(self._readonly_engine, expire_on_commit=False) as session:
+                yield session
+                session.rollback()
+        except OperationalError as exc:
+            raise sqlite_error_message(exc, self.display_name) from exc
+
+    def close(self) -> None:
+        if self.is_sqlite:
+            # Fold the WAL back into the main file so a copy of the .sqlite3 alone is complete.
+            with contextlib.suppress(Exception):
+                with self.engine.connect() as conn:
+                    conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Open the database at ``url`` (default: from config) and bring its schema to head."""
+    from sqlalchemy.exc import DBAPIError
+
+    from flashdl import config
+    from flashdl.store import migrate as migrations
+
+    url_text = config.database_url(url)
+    engine = create_db_engine(url_text)
+    store = Store(engine, url_text)
+    try:
+        if migrate:
+            migrations.ensure_schema(store)
+    except DBAPIError as exc:
+        engine.dispose()
+        if store.is_sqlite:
+            raise sqlite_error_message(exc, store.display_name) from exc
+        raise StoreError(f"cannot open the database {store.display_name}: {exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return store

@@ -1,0 +1,193 @@
+"""The store's tables. Imported by the app and by ``migrations/env.py``; nothing else here.
+
+Identity: a card is ``(deck, key)``, so a re-synced built-in card or a re-imported card keeps its
+review state and history. A card with no ``review_state`` row is new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Deck(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: "builtin" or "import"
+    origin: Mapped[str] = mapped_column(String(20), default="import")
+    #: digest of the deck file at the last sync; lets start-up skip unchanged built-in decks
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cards: Mapped[list[Card]] = relationship(back_populates="deck")
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: "basic", "demonstrate", "exercise" or "cloze"
+    kind: Mapped[str] = mapped_column(String(20), default="basic")
+    demo_name: Mapped[str | None] = mapped_column(String(100))
+    demo_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(Text, default="")
+    #: order of the card in its deck file, so new cards are introduced in that order
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[dt.date | None] = mapped_column(Date)
+    #: set when a card disappears from its deck file; kept (with its history), never shown
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deck: Mapped[Deck] = relationship(back_populates="cards")
+    state: Mapped[ReviewState | None] = relationship(back_populates="card", uselist=False)
+
+
+class ReviewState(Base):
+    """The card's current SM-2 state. Exists once the card has been answered."""
+
+    __tablename__ = "review_states"
+    __table_args__ = (Index("ix_review_states_due", "due"),)
+
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True
+    )
+    repetitions: Mapped[int] = mapped_column(Integer)
+    ef_hundredths: Mapped[int] = mapped_column(Integer)
+    interval: Mapped[int] = mapped_column(Integer)
+    due: Mapped[dt.date] = mapped_column(Date)
+    needs_redrill: Mapped[bool] = mapped_column(Boolean, default=False)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    card: Mapped[Card] = relationship(back_populates="state")
+
+
+class ReviewLog(Base):
+    """One row per answer: enough to undo it exactly and to replay history through any scheduler."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (
+        Index("ix_review_log_reviewed_at", "reviewed_at"),
+        Index("ix_review_log_review_day", "review_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: the learner's local calendar day of the answer (what "today" was for the scheduler)
+    review_day: Mapped[dt.date] = mapped_column(Date)
+    grade: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    #: "study" or "quiz"
+    mode: Mapped[str] = mapped_column(String(10), default="study")
+    scheduler: Mapped[str] = mapped_column(String(20), default="sm2")
+    #: None when the card was new
+    state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    session_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class QuizAttempt(Base):
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    question_count: Mapped[int] = mapped_column(Integer, default=0)
+    correct_count: Mapped[int] = mapped_column(Integer, default=0)
+    time_limit_s: Mapped[int | None] = mapped_column(Integer)
+    update_schedule: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    answers: Mapped[list[QuizAnswer]] = relationship(back_populates="attempt")
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cards.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    #: "mc", "tf", "typed", "match" or "exercise"
+    qtype: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    expected: Mapped[str] = mapped_column(Text)
+    given: Mapped[str] = mapped_column(Text, default="")
+    correct: Mapped[bool] = mapped_column(Boolean)
+    overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")

@@ -1,0 +1,219 @@
+"""Read-side queries: deck counts and today's study queue. All counting is done in SQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from flashdl.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from flashdl.config import Settings
+
+
+@dataclasses.dataclass(frozen=True)
+class DeckCounts:
+    key: str
+    name: str
+    description: str
+    total: int
+    new: int
+    due: int
+    redrill: int
+    suspended: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _active(today: dt.date) -> Any:
+    """Cards that can be shown today: not retired, suspended or buried."""
+    from sqlalchemy import and_, or_
+
+    from flashdl.store.models import Card
+
+    return and_(
+        Card.retired.is_(False),
+        Card.suspended.is_(False),
+        or_(Card.buried_until.is_(None), Card.buried_until <= today),
+    )
+
+
+def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
+    """Per deck: cards, new cards, reviews due today, same-day repeats pending, suspended."""
+    from sqlalchemy import and_, case, func, select
+
+    from flashdl.store.models import Card, Deck, ReviewState
+
+    active = _active(today)
+    is_new = and_(active, ReviewState.card_id.is_(None))
+    is_due = and_(active, ReviewState.due <= today)
+    is_redrill = and_(active, ReviewState.needs_redrill.is_(True), ReviewState.due > today)
+
+    def count_if(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    stmt = (
+        select(
+            Deck.key,
+            Deck.name,
+            Deck.description,
+            func.count(Card.id),
+            count_if(is_new),
+            count_if(is_due),
+            count_if(is_redrill),
+            count_if(Card.suspended.is_(True)),
+        )
+        .select_from(Deck)
+        .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired.is_(False)))
+        .outerjoin(ReviewState, ReviewState.card_id == Card.id)
+        .group_by(Deck.id)
+        .order_by(Deck.name)
+    )
+    return [DeckCounts(*row) for row in session.execute(stmt).all()]
+
+
+def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
+    """Map deck ids or names (case-insensitive) to deck keys; an unknown one is a UsageError."""
+    from sqlalchemy import select
+
+    from flashdl.store.models import Deck
+
+    decks = session.execute(select(Deck.key, Deck.name)).all()
+    by_word = {key.casefold(): key for key, _ in decks}
+    by_word.update({name.casefold(): key for key, name in decks})
+    keys: list[str] = []
+    for name in names:
+        key = by_word.get(name.casefold())
+        if key is None:
+            import difflib
+
+            close = difflib.get_close_matches(name.casefold(), list(by_word), n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "run `flashdl decks` to list them"
+            raise UsageError(f"no deck called {name!r}", hint=hint)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def study_queue(
+    session: Session,
+    today: dt.date,
+    settings: Settings,
+    deck_keys: Sequence[str] | None = None,
+) -> list[int]:
+    """Card ids for today's session: due reviews (most overdue first), pending same-day repeats,
+    then new cards in deck order, within each deck's daily limits for reviews and new cards."""
+    from sqlalchemy import and_, func, select
+
+    from flashdl.store.models import Card, Deck, ReviewLog, ReviewState
+
+    deck_rows = session.execute(select(Deck.id, Deck.key).order_by(Deck.name)).all()
+    if deck_keys is not None:
+        wanted = set(deck_keys)
+        deck_rows = [row for row in deck_rows if row.key in wanted]
+    deck_ids = [row.id for row in deck_rows]
+    if not deck_ids:
+        return []
+
+    done_today = dict(
+        (row[0], (row[1], row[2]))
+        for row in session.execute(
+            select(
+                Card.deck_id,
+                func.count(ReviewLog.id),
+                func.count(ReviewLog.id).filter(ReviewLog.state_before.is_(None)),
+            )
+            .join(Card, Card.id == ReviewLog.card_id)
+            .where(
+                ReviewLog.review_day == today,
+                ReviewLog.mode == "study",
+                Card.deck_id.in_(deck_ids),
+            )
+            .group_by(Card.deck_id)
+        ).all()
+    )
+
+    active = _active(today)
+    reviews: list[tuple[dt.date, int, int]] = []
+    for due, card_id, deck_id in session.execute(
+        select(ReviewState.due, Card.id, Card.deck_id)
+        .join(Card, Card.id == ReviewState.card_id)
+        .where(active, Card.deck_id.in_(deck_ids), ReviewState.due <= today)
+        .order_by(ReviewState.due, Card.deck_id, Card.position)
+    ):
+        reviews.append((due, card_id, deck_id))
+    redrills = session.execute(
+        select(Card.id)
+        .join(ReviewState, ReviewState.card_id == Card.id)
+        .where(
+            active,
+            Card.deck_id.in_(deck_ids),
+            ReviewState.needs_redrill.is_(True),
+            ReviewState.due > today,
+        )
+        .order_by(ReviewState.last_review)
+    ).scalars().all()
+
+    review_room: dict[int, int] = {}
+    new_room: dict[int, int] = {}
+    for deck_id, key in deck_rows:
+        limits = settings.limits_for(key)
+        reviewed, introduced = done_today.get(deck_id, (0, 0))
+        review_room[deck_id] = max(0, limits.reviews_per_day - reviewed)
+        new_room[deck_id] = max(0, limits.new_per_day - introduced)
+
+    queue: list[int] = []
+    for _due, card_id, deck_id in reviews:
+        if review_room[deck_id] > 0:
+            review_room[deck_id] -= 1
+            queue.append(card_id)
+    queue.extend(redrills)
+    for deck_id in deck_ids:
+        room = min(new_room[deck_id], review_room[deck_id])
+        if room <= 0:
+            continue
+        queue.extend(
+            session.execute(
+                select(Card.id)
+                .outerjoin(ReviewState, ReviewState.card_id == Card.id)
+                .where(active, Card.deck_id == deck_id, ReviewState.card_id.is_(None))
+                .order_by(Card.position, Card.id)
+                .limit(room)
+            ).scalars()
+        )
+    return queue
+
+
+def next_due_date(session: Session, today: dt.date, deck_keys: Sequence[str] | None = None) -> dt.date | None:
+    """The first day after today on which a card of these decks is due (None if none is)."""
+    from sqlalchemy import func, select
+
+    from flashdl.store.models import Card, Deck, ReviewState
+
+    stmt = (
+        select(func.min(ReviewState.due))
+        .join(Card, Card.id == ReviewState.card_id)
+        .join(Deck, Deck.id == Card.deck_id)
+        .where(Card.retired.is_(False), Card.suspended.is_(False), ReviewState.due > today)
+    )
+    if deck_keys is not None:
+        stmt = stmt.where(Deck.key.in_(list(deck_keys)))
+    return session.scalar(stmt)
+
+
+def due_count(session: Session, today: dt.date) -> int:
+    from sqlalchemy import func, select
+
+    from flashdl.store.models import Card, ReviewState
+
+    return session.scalar(
+        select(func.count())
+        .select_from(ReviewState)
+        .join(Card, Card.id == ReviewState.card_id)
+        .where(_active(today), ReviewState.due <= today)
+    ) or 0
