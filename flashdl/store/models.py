@@ -91,7 +91,7 @@ class Card(Base):
     #: "basic", "demonstrate", "exercise" or "cloze"
     kind: Mapped[str] = mapped_column(String(20), default="basic")
     demo_name: Mapped[str | None] = mapped_column(String(100))
-    demo_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    demo_params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     source: Mapped[str] = mapped_column(Text, default="")
     #: order of the card in its deck file, so new cards are introduced in that order
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -133,7 +133,9 @@ class ReviewLog(Base):
     __tablename__ = "review_log"
     __table_args__ = (
         Index("ix_review_log_reviewed_at", "reviewed_at"),
-        Index("ix_review_log_review_day", "review_day"),
+        # statistics read these indexes only (migration 0002)
+        Index("ix_review_log_day_duration", "review_day", "duration_ms"),
+        Index("ix_review_log_interval_grade", "interval_before", "grade"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,7 +149,9 @@ class ReviewLog(Base):
     mode: Mapped[str] = mapped_column(String(10), default="study")
     scheduler: Mapped[str] = mapped_column(String(20), default="sm2")
     #: None when the card was new
-    state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    #: ``state_before["interval"]`` as a plain column for statistics; None when the card was new
+    interval_before: Mapped[int | None] = mapped_column(Integer)
     state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
     session_id: Mapped[str | None] = mapped_column(String(40))
 

@@ -100,6 +100,7 @@ def record_answer(
                 mode=mode,
                 scheduler="sm2",
                 state_before=None if before is None else before.to_dict(),
+                interval_before=None if before is None else before.interval,
                 state_after=after.to_dict(),
                 session_id=session_id,
             )

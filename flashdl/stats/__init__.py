@@ -1,0 +1,1 @@
+"""Statistics: SQL aggregates over the store (queries) and their text rendering (render)."""

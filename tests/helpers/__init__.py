@@ -1,0 +1,1 @@
+"""Helpers for the test suite: child-process scripts and the throwaway PostgreSQL cluster."""
