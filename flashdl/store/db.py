@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 
 
+def busy_timeout_ms() -> int:
+    """How long a write waits for another process's write to finish (FLASHDL_BUSY_TIMEOUT_MS)."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get("FLASHDL_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
 def _sqlite_path(url: Any) -> Path | None:
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -60,7 +70,8 @@ def create_db_engine(url_text: str) -> Engine:
                 f"cannot create the data folder {path.parent}: {exc.strerror}",
                 hint="set FLASHDL_HOME to a writable folder",
             ) from exc
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    timeout_ms = busy_timeout_ms()
+    engine = create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -68,7 +79,7 @@ def create_db_engine(url_text: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
             if path is not None:
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -150,9 +161,10 @@ class Store:
         from sqlalchemy.orm import Session
 
         try:
+            # close() (at the end of the with) ends the transaction without expiring what was
+            # loaded, so rows read here stay usable afterwards.
             with Session(self._readonly_engine, expire_on_commit=False) as session:
                 yield session
-                session.rollback()
         except OperationalError as exc:
             raise sqlite_error_message(exc, self.display_name) from exc
 

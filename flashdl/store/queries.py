@@ -159,6 +159,8 @@ def study_queue(
         .order_by(ReviewState.last_review)
     ).scalars().all()
 
+    # Each deck has its own limits (config.toml [decks.ID] overrides); the global [limits]
+    # also cap the whole session, as a parent deck caps its children in Anki.
     review_room: dict[int, int] = {}
     new_room: dict[int, int] = {}
     for deck_id, key in deck_rows:
@@ -166,26 +168,32 @@ def study_queue(
         reviewed, introduced = done_today.get(deck_id, (0, 0))
         review_room[deck_id] = max(0, limits.reviews_per_day - reviewed)
         new_room[deck_id] = max(0, limits.new_per_day - introduced)
+    reviewed_total = sum(r for r, _ in done_today.values())
+    introduced_total = sum(n for _, n in done_today.values())
+    total_room = max(0, settings.limits.reviews_per_day - reviewed_total)
+    total_new_room = max(0, settings.limits.new_per_day - introduced_total)
 
     queue: list[int] = []
     for _due, card_id, deck_id in reviews:
-        if review_room[deck_id] > 0:
+        if review_room[deck_id] > 0 and total_room > 0:
             review_room[deck_id] -= 1
+            total_room -= 1
             queue.append(card_id)
     queue.extend(redrills)
     for deck_id in deck_ids:
-        room = min(new_room[deck_id], review_room[deck_id])
+        room = min(new_room[deck_id], review_room[deck_id], total_room, total_new_room)
         if room <= 0:
             continue
-        queue.extend(
-            session.execute(
-                select(Card.id)
-                .outerjoin(ReviewState, ReviewState.card_id == Card.id)
-                .where(active, Card.deck_id == deck_id, ReviewState.card_id.is_(None))
-                .order_by(Card.position, Card.id)
-                .limit(room)
-            ).scalars()
-        )
+        new_cards = session.execute(
+            select(Card.id)
+            .outerjoin(ReviewState, ReviewState.card_id == Card.id)
+            .where(active, Card.deck_id == deck_id, ReviewState.card_id.is_(None))
+            .order_by(Card.position, Card.id)
+            .limit(room)
+        ).scalars().all()
+        queue.extend(new_cards)
+        total_room -= len(new_cards)
+        total_new_room -= len(new_cards)
     return queue
 
 

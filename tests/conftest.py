@@ -1,0 +1,121 @@
+"""Shared fixtures. Every test runs with its own temporary FLASHDL_HOME: no test ever touches the
+user's real data directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def flashdl_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data directory for each test (set as FLASHDL_HOME)."""
+    home = tmp_path_factory.mktemp("flashdl-home")
+    monkeypatch.setenv("FLASHDL_HOME", str(home))
+    monkeypatch.delenv("FLASHDL_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date(2026, 3, 14)
+
+
+#: Test modules whose ``db_url`` (and so ``store``) runs on SQLite and on PostgreSQL.
+BOTH_BACKENDS_MODULES = ("test_store", "test_migrations", "test_stats", "test_doctor", "test_postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run this test's db_url/store on SQLite and on PostgreSQL"
+    )
+    config.addinivalue_line("markers", "sqlite_only: keep this test's db_url on SQLite")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the store tests twice, on SQLite and on PostgreSQL, through the ``db_backend`` fixture."""
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if module.startswith(BOTH_BACKENDS_MODULES) or metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        metafunc.parametrize(
+            "db_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+            indirect=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """This worker's throwaway PostgreSQL cluster (skips the test where there is none)."""
+    from helpers.pg_cluster import PgUnavailable, start_server
+
+    try:
+        server = start_server()
+    except PgUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_url(flashdl_home: Path, db_backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database under test: a SQLite file in FLASHDL_HOME, or a fresh PostgreSQL database
+    (for the modules in BOTH_BACKENDS_MODULES, which run once per backend)."""
+    if db_backend == "sqlite":
+        yield f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database()
+    try:
+        yield url
+    finally:
+        server.drop_database(url)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[object]:
+    """An open, migrated store with the built-in decks loaded."""
+    from flashdl.store import open_store
+    from flashdl.store.sync import sync_builtin_decks
+
+    s = open_store(db_url)
+    sync_builtin_decks(s)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def run_flashdl(*args: str, env: dict[str, str] | None = None, timeout: float = 60):
+    """Run the CLI in a subprocess (the way a user does) and return the CompletedProcess."""
+    import subprocess
+
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "flashdl", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO,
+    )
