@@ -106,7 +106,7 @@ def test_database_made_at_the_first_revision_upgrades_to_head_with_nothing_lost(
         assert (state.repetitions, state.ef_hundredths, state.interval) == (2, 250, 6)
         assert state.due == dt.date(2020, 1, 8)
         assert (log.grade, log.duration_ms, log.state_after["interval"]) == (4, 1500, 1)
-        assert log.reviewed_at == dt.datetime(2020, 1, 2, 10, tzinfo=dt.timezone.utc)
+        assert log.reviewed_at == dt.datetime(2020, 1, 2, 10, tzinfo=dt.UTC)
         assert (answer.correct, answer.attempt.seed) == (True, 1)
     store.close()
 

@@ -150,7 +150,7 @@ def _exact_interval(prev_interval: int, ef_hundredths: int) -> int:
 def test_agrees_with_sm2_package_on_on_time_reviews(grades: list[int]) -> None:
     from sm_2 import Card
 
-    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
     ref = Card(card_id=1, due=start)
     ours = SM2State.new(start.date())
     when = start
@@ -188,7 +188,7 @@ def test_known_float_overshoot_of_the_sm2_package_is_computed_exactly() -> None:
     """5,5,5,5,4: intervals 1, 6, 17, 50, then 50 x 2.9 = 145 exactly; the package says 146."""
     from sm_2 import Card
 
-    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
     ref, ours, when = Card(card_id=1, due=start), SM2State.new(start.date()), start
     intervals = []
     for q in (5, 5, 5, 5, 4):

@@ -108,7 +108,7 @@ def study_queue(
 ) -> list[int]:
     """Card ids for today's session: due reviews (most overdue first), pending same-day repeats,
     then new cards in deck order, within each deck's daily limits for reviews and new cards."""
-    from sqlalchemy import and_, func, select
+    from sqlalchemy import func, select
 
     from flashdl.store.models import Card, Deck, ReviewLog, ReviewState
 
