@@ -12,7 +12,8 @@ import sys
 from typing import Any
 
 from flashdl.engine.params import DemoError, format_value
-from flashdl.engine.registry import all_specs, lookup, run as run_demo
+from flashdl.engine.registry import all_specs, lookup
+from flashdl.engine.registry import run as run_demo
 
 USAGE_ERROR = 2
 MAX_WIDTH = 80

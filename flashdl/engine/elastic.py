@@ -42,7 +42,12 @@ def elastic_net_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     """
     import numpy as np
 
-    lam, ratio, rho, n = params["lam"], params["l1_ratio"], params["correlation"], params["n_samples"]
+    lam, ratio, rho, n = (
+        params["lam"],
+        params["l1_ratio"],
+        params["correlation"],
+        params["n_samples"],
+    )
     base = rng.standard_normal((n, PAIRS))
     twin = rho * base + np.sqrt(1.0 - rho**2) * rng.standard_normal((n, PAIRS))
     X = np.empty((n, 2 * PAIRS))

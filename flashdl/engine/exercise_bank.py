@@ -61,7 +61,9 @@ def dropout_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             f"Training leaves kept units unscaled, so the expected activation is (1-p) x. "
             f"At test time multiply by 1-p = {fmt(answer)} to match."
         )
-    return Exercise("dropout", prompt, (answer,), worked, THREE_DP)
+    return Exercise(
+        "dropout", prompt, (answer,), worked, THREE_DP, data={"p": p, "mode": params["mode"]}
+    )
 
 
 @exercise("l1_zeroing")
@@ -79,10 +81,10 @@ def soft_threshold_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
     )
     steps = "; ".join(
         f"{fmt(w)} -> {fmt(a)}" + (" (|w| <= t, so exactly 0)" if a == 0 else "")
-        for w, a in zip(ws, answer)
+        for w, a in zip(ws, answer, strict=True)
     )
     worked = f"S_t(w) = w - min(t, |w|) sign(w) with t = {t:g}: {steps}."
-    return Exercise("l1_zeroing", prompt, answer, worked, THREE_DP)
+    return Exercise("l1_zeroing", prompt, answer, worked, THREE_DP, data={"w": ws, "t": t})
 
 
 @exercise("batchnorm", (choice_param("kind", "normalize", ("normalize", "running")),))
@@ -104,7 +106,7 @@ def batchnorm_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             f"Batch mean = {fmt(mean)}; biased variance = {fmt(var)}; std = {fmt(math.sqrt(var))}. "
             f"Outputs (x - mean)/std = {nums(answer)}."
         )
-        return Exercise("batchnorm", prompt, answer, worked, THREE_DP)
+        return Exercise("batchnorm", prompt, answer, worked, THREE_DP, data={"x": xs})
     momentum = pick(rng, [0.1, 0.2, 0.5])
     unbiased = var * 4 / 3
     answer = (momentum * mean, (1 - momentum) * 1.0 + momentum * unbiased)
@@ -118,7 +120,9 @@ def batchnorm_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"running_mean = (1-{momentum:g}) 0 + {momentum:g} x {fmt(mean)} = {fmt(answer[0])}; "
         f"running_var = (1-{momentum:g}) 1 + {momentum:g} x {fmt(unbiased)} = {fmt(answer[1])}."
     )
-    return Exercise("batchnorm", prompt, answer, worked, THREE_DP)
+    return Exercise(
+        "batchnorm", prompt, answer, worked, THREE_DP, data={"x": xs, "momentum": momentum}
+    )
 
 
 @exercise("init_variance", (choice_param("scheme", "he", ("he", "lecun", "xavier")),))
@@ -129,13 +133,18 @@ def init_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
     fan_out = pick(rng, [64, 100, 256, 300, 512, 1000])
     std = init_std(scheme, fan_in, fan_out)
     if scheme == "xavier":
-        prompt = f"Xavier (Glorot) normal: std of the weights for fan_in {fan_in}, fan_out {fan_out}?"
+        prompt = (
+            f"Xavier (Glorot) normal: std of the weights for fan_in {fan_in}, fan_out {fan_out}?"
+        )
         worked = f"sqrt(2/(fan_in + fan_out)) = sqrt(2/{fan_in + fan_out}) = {fmt(std)}."
     else:
         name, num = ("He-normal", 2) if scheme == "he" else ("LeCun-normal", 1)
         prompt = f"{name} initialization: std of the weights for fan_in {fan_in}?"
         worked = f"sqrt({num}/fan_in) = sqrt({num}/{fan_in}) = {fmt(std)}."
-    return Exercise("init_variance", prompt, (std,), worked, Tolerance(abs=1e-4, rel=5e-3))
+    data = {"scheme": scheme, "fan_in": fan_in, "fan_out": fan_out}
+    return Exercise(
+        "init_variance", prompt, (std,), worked, Tolerance(abs=1e-4, rel=5e-3), data=data
+    )
 
 
 @exercise("lr_schedule", (choice_param("schedule", "cosine", ("cosine", "sgdr", "step")),))
@@ -152,6 +161,7 @@ def schedule_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             f"Cosine annealing from lr_max = {lr_max:g} to lr_min = {lr_min:g} over T = {total} "
             f"steps. Learning rate at step t = {t}?"
         )
+        data = {"schedule": kind, "lr_max": lr_max, "lr_min": lr_min, "T": total, "t": t}
         worked = (
             f"lr_min + (lr_max - lr_min)(1 + cos(pi t/T))/2 = {lr_min:g} + {fmt(lr_max - lr_min)} "
             f"x (1 + cos(pi x {t}/{total}))/2 = {fmt(lr)}."
@@ -160,6 +170,14 @@ def schedule_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         t0, mult = pick(rng, [10, 20, 50]), pick(rng, [1, 2])
         t = int(rng.integers(0, t0 * (1 + mult + mult * mult)))
         t_cur, length = sgdr_position(t, t0, mult)
+        data = {
+            "schedule": kind,
+            "lr_max": lr_max,
+            "lr_min": lr_min,
+            "T_0": t0,
+            "T_mult": mult,
+            "t": t,
+        }
         lr = sgdr_lr(t, t0, mult, lr_max, lr_min)
         prompt = (
             f"SGDR with T_0 = {t0}, T_mult = {mult}, lr_max = {lr_max:g}, lr_min = {lr_min:g}. "
@@ -174,12 +192,13 @@ def schedule_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         gamma, every = pick(rng, [0.1, 0.5]), pick(rng, [10, 30])
         t = int(rng.integers(0, 4 * every))
         lr = step_lr(t, lr_max, gamma, every)
+        data = {"schedule": kind, "lr_max": lr_max, "gamma": gamma, "every": every, "t": t}
         prompt = (
             f"Step decay: lr_max = {lr_max:g}, multiplied by gamma = {gamma:g} every {every} "
             f"steps. Learning rate at step t = {t} (counting from 0)?"
         )
         worked = f"floor({t}/{every}) = {t // every} decays: {lr_max:g} x {gamma:g}^{t // every} = {fmt(lr)}."
-    return Exercise("lr_schedule", prompt, (lr,), worked, Tolerance(abs=1e-5, rel=5e-3))
+    return Exercise("lr_schedule", prompt, (lr,), worked, Tolerance(abs=1e-5, rel=5e-3), data=data)
 
 
 @exercise("momentum")
@@ -198,7 +217,8 @@ def momentum_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"are {nums(grads)}. What is theta after the third step?"
     )
     worked = "Step by step: " + "; ".join(trail) + "."
-    return Exercise("momentum", prompt, (theta,), worked, THREE_DP)
+    data = {"beta": beta, "lr": lr, "theta0": theta0, "grads": grads}
+    return Exercise("momentum", prompt, (theta,), worked, THREE_DP, data=data)
 
 
 @exercise("l2_shrinkage", (choice_param("kind", "decay", ("decay", "ridge")),))
@@ -218,7 +238,10 @@ def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             f"Each step multiplies w by the shrink factor 1 - lr lambda = {fmt(factor)}: "
             f"{w0:g} x {fmt(factor)}^{k} = {fmt(answer)} (smaller, never exactly 0)."
         )
-        return Exercise("l2_shrinkage", prompt, (answer,), worked, Tolerance(abs=1e-5, rel=1e-4))
+        data = {"lr": lr, "lam": lam, "steps": k, "w0": w0}
+        return Exercise(
+            "l2_shrinkage", prompt, (answer,), worked, Tolerance(abs=1e-5, rel=1e-4), data=data
+        )
     lam = pick(rng, [0.25, 0.5, 1.0, 3.0])
     w_ols = pick(rng, [2.0, -1.5, 0.6, 4.0])
     answer = w_ols / (1.0 + lam)
@@ -227,7 +250,9 @@ def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"(X^T X / n = I). The least-squares weight is {w_ols:g}; lambda = {lam:g}. Ridge weight?"
     )
     worked = f"w_ridge = w_ols / (1 + lambda) = {w_ols:g} / {1 + lam:g} = {fmt(answer)}."
-    return Exercise("l2_shrinkage", prompt, (answer,), worked, THREE_DP)
+    return Exercise(
+        "l2_shrinkage", prompt, (answer,), worked, THREE_DP, data={"lam": lam, "w_ols": w_ols}
+    )
 
 
 @exercise("lambda_sweep")
@@ -245,7 +270,7 @@ def lambda_threshold_exercise(rng: Generator, params: dict[str, Any]) -> Exercis
         f"E0'(w) = 2(w - {a:g}) + (w - {a:g})^2/2, so E0'(0) = {fmt(-2 * a)} + {fmt(0.5 * a * a)} "
         f"= {fmt(grad0)} and the threshold is {fmt(answer)}."
     )
-    return Exercise("lambda_sweep", prompt, (answer,), worked, THREE_DP)
+    return Exercise("lambda_sweep", prompt, (answer,), worked, THREE_DP, data={"a": a})
 
 
 @exercise("gradient_clipping")
@@ -266,7 +291,8 @@ def clipping_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"Global norm = sqrt({' + '.join(fmt(x * x) for x in g)}) = {fmt(norm)} > {max_norm:g}, "
         f"so every component is multiplied by {max_norm:g}/{fmt(norm)} = {fmt(coef)}: {nums(answer)}."
     )
-    return Exercise("gradient_clipping", prompt, answer, worked, THREE_DP)
+    data = {"g1": g[:2], "g2": g[2:], "max_norm": max_norm}
+    return Exercise("gradient_clipping", prompt, answer, worked, THREE_DP, data=data)
 
 
 @exercise("early_stopping")
@@ -276,12 +302,14 @@ def early_stopping_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
     while True:
         turn = int(rng.integers(3, 7))
         down = [round(0.9 - 0.08 * i + float(rng.uniform(-0.03, 0.03)), 2) for i in range(turn)]
-        up = [round(down[-1] + 0.01 * (i + 1) + float(rng.uniform(-0.04, 0.03)), 2) for i in range(8)]
+        up = [
+            round(down[-1] + 0.01 * (i + 1) + float(rng.uniform(-0.04, 0.03)), 2) for i in range(8)
+        ]
         val = down + up
         stop, best = early_stop(val, patience)
         if stop < len(val):
             break
-    val = val[:stop + 2]
+    val = val[: stop + 2]
     prompt = (
         f"Validation loss per epoch (epoch 1 first): {nums(val)}. Early stopping with patience "
         f"{patience} (stop after {patience} epochs in a row without a new best). At which epoch "
@@ -291,7 +319,8 @@ def early_stopping_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"The best loss {fmt(val[best - 1])} is at epoch {best}; epochs {best + 1} to {stop} do "
         f"not beat it, so training stops at epoch {stop} and restores epoch {best}."
     )
-    return Exercise("early_stopping", prompt, (float(stop), float(best)), worked, EXACT)
+    data = {"val_loss": val, "patience": patience}
+    return Exercise("early_stopping", prompt, (float(stop), float(best)), worked, EXACT, data=data)
 
 
 @exercise("adaptive_optimizers", (choice_param("kind", "diffgrad", ("diffgrad", "adam")),))
@@ -305,8 +334,11 @@ def adaptive_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             f"diffGrad: the previous gradient of a parameter was {g_prev:g}, the current one "
             f"is {g:g}. What is the friction coefficient xi that scales Adam's step?"
         )
-        worked = f"xi = sigmoid(|g_(t-1) - g_t|) = 1/(1 + exp(-{fmt(abs(g_prev - g))})) = {fmt(xi)}."
-        return Exercise("adaptive_optimizers", prompt, (xi,), worked, THREE_DP)
+        worked = (
+            f"xi = sigmoid(|g_(t-1) - g_t|) = 1/(1 + exp(-{fmt(abs(g_prev - g))})) = {fmt(xi)}."
+        )
+        data = {"g_prev": g_prev, "g": g}
+        return Exercise("adaptive_optimizers", prompt, (xi,), worked, THREE_DP, data=data)
     lr = pick(rng, [0.001, 0.01, 0.1])
     g = round(float(rng.uniform(0.1, 50.0)) * float(rng.choice([-1, 1])), 1)
     answer = -lr * math.copysign(1.0, g)
@@ -318,4 +350,7 @@ def adaptive_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"m_hat = g and v_hat = g^2 after bias correction, so the step is -lr g/|g| = "
         f"{fmt(answer)}: Adam's first step has size lr whatever the gradient's scale."
     )
-    return Exercise("adaptive_optimizers", prompt, (answer,), worked, Tolerance(abs=1e-6, rel=1e-3))
+    data = {"lr": lr, "g": g}
+    return Exercise(
+        "adaptive_optimizers", prompt, (answer,), worked, Tolerance(abs=1e-6, rel=1e-3), data=data
+    )

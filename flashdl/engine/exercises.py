@@ -84,7 +84,9 @@ class Exercise:
 
     ``answer`` is a tuple of floats (one or several numbers, in the order the
     prompt asks for them); ``check`` accepts exactly that many numbers, each
-    within ``tolerance`` of its counterpart.
+    within ``tolerance`` of its counterpart. ``data`` holds the question's
+    inputs by name (e.g. ``{"p": 0.2}``) so a quiz can show them in its own
+    way and a test can recompute the answer independently.
     """
 
     demo: str
@@ -93,6 +95,7 @@ class Exercise:
     worked: str
     tolerance: Tolerance = field(default_factory=Tolerance)
     seed: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
 
     def check(self, text: str) -> bool:
         """True if ``text`` gives the answer within tolerance; False (never an error) otherwise."""
@@ -100,7 +103,9 @@ class Exercise:
             given = parse_numbers(text)
             if given is None or len(given) != len(self.answer):
                 return False
-            return all(self.tolerance.accepts(g, a) for g, a in zip(given, self.answer))
+            return all(
+                self.tolerance.accepts(g, a) for g, a in zip(given, self.answer, strict=True)
+            )
         except Exception:  # noqa: BLE001 - a checker must never crash the quiz
             return False
 
@@ -168,10 +173,14 @@ def make_exercise(name: str, seed: int = 0, **params: Any) -> Exercise:
     for key, raw in params.items():
         if key not in by_name:
             valid = ", ".join(by_name) or "(none)"
-            raise DemoError(f"exercise {name!r} has no parameter {key!r}; valid parameters: {valid}")
+            raise DemoError(
+                f"exercise {name!r} has no parameter {key!r}; valid parameters: {valid}"
+            )
         clean[key] = by_name[key].coerce(raw, demo=name)
     seed = check_seed(seed)
     import numpy as np
 
     made = spec.func(np.random.default_rng(seed), clean)
-    return Exercise(made.demo, made.prompt, made.answer, made.worked, made.tolerance, seed)
+    return Exercise(
+        made.demo, made.prompt, made.answer, made.worked, made.tolerance, seed, dict(made.data)
+    )

@@ -144,7 +144,10 @@ def capacity_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             fit = legendre.legval(grid, coef)
     best = int(np.argmin(val_mse))
     verdict = (
-        "underfits" if degree < best else "overfits" if val_mse[degree] > 1.5 * val_mse[best]
+        "underfits"
+        if degree < best
+        else "overfits"
+        if val_mse[degree] > 1.5 * val_mse[best]
         else "is close to the best"
     )
     explanation = (
@@ -193,7 +196,9 @@ def _normal_pdf(x: Any, mean: float, std: float) -> Any:
     "Covariate shift and importance weighting",
     ["covariate shift", "domain adaptation", "generalization"],
     [
-        float_param("shift", 1.5, 0.0, 3.0, 0.25, "mean of the test inputs (train inputs ~ N(0, 1))"),
+        float_param(
+            "shift", 1.5, 0.0, 3.0, 0.25, "mean of the test inputs (train inputs ~ N(0, 1))"
+        ),
         int_param("n_samples", 200, 20, 2000, 20, "training points"),
     ],
     plots=(

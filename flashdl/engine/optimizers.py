@@ -107,7 +107,10 @@ def momentum_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
 
 def _rosenbrock(p: Vec) -> tuple[float, Vec]:
     x, y = p
-    return (1 - x) ** 2 + 10 * (y - x * x) ** 2, (-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x))
+    return (1 - x) ** 2 + 10 * (y - x * x) ** 2, (
+        -2 * (1 - x) - 40 * x * (y - x * x),
+        20 * (y - x * x),
+    )
 
 
 def _quadratic(p: Vec) -> tuple[float, Vec]:
@@ -127,8 +130,9 @@ def diffgrad_friction(g_prev: float, g: float) -> float:
     return 1.0 / (1.0 + math.exp(-abs(g_prev - g)))
 
 
-def optimize(name: str, grad_fn: Callable[[Vec], tuple[float, Vec]], start: Vec, lr: float,
-             steps: int) -> tuple[list[Vec], list[float]]:
+def optimize(
+    name: str, grad_fn: Callable[[Vec], tuple[float, Vec]], start: Vec, lr: float, steps: int
+) -> tuple[list[Vec], list[float]]:
     """Run one optimizer with PyTorch's default hyperparameters; stops moving if it diverges."""
     b1, b2, alpha, eps = 0.9, 0.999, 0.99, 1e-8
     pos = list(start)
@@ -252,7 +256,11 @@ def gradient_clipping_demo(rng: Generator, params: dict[str, Any]) -> DemoResult
     raw = rng.standard_normal((steps, int(offsets[-1])))
     raw /= np.linalg.norm(raw, axis=1, keepdims=True)
     grads = raw * (base * spikes)[:, None]
-    norms = np.sqrt(sum((grads[:, a:b] ** 2).sum(axis=1) for a, b in zip(offsets, offsets[1:])))
+    norms = np.sqrt(
+        sum(
+            (grads[:, a:b] ** 2).sum(axis=1) for a, b in zip(offsets[:-1], offsets[1:], strict=True)
+        )
+    )
     coefs = np.array([clip_coefficient(float(n), max_norm) for n in norms])
     clipped_all = grads * coefs[:, None]
     after = np.linalg.norm(clipped_all, axis=1)

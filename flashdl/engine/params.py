@@ -61,7 +61,9 @@ class Param:
 
     def describe(self) -> str:
         """One line for listings: name, type, default and bounds."""
-        return f"{self.name} ({self.kind}, default {format_value(self.default)}; {self.bounds_text()})"
+        return (
+            f"{self.name} ({self.kind}, default {format_value(self.default)}; {self.bounds_text()})"
+        )
 
     # ------------------------------------------------------------------ coercion
     def coerce(self, value: Any, demo: str = "") -> Any:

@@ -34,7 +34,7 @@ def _thin(xs: list[float], ys: list[float], log_y: bool) -> tuple[list[float], l
     """Drop non-finite (and, on a log axis, non-positive) points; subsample long series."""
     keep = [
         (x, y)
-        for x, y in zip(xs, ys)
+        for x, y in zip(xs, ys, strict=False)
         if math.isfinite(x) and math.isfinite(y) and (y > 0 or not log_y)
     ]
     if len(keep) > MAX_POINTS:
@@ -55,7 +55,11 @@ def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> bool:
         if name not in series or name == plot.x:
             continue
         ys = _floats(series[name])
-        xs = _floats(series[plot.x]) if plot.x and plot.x in series else [float(i) for i in range(len(ys))]
+        xs = (
+            _floats(series[plot.x])
+            if plot.x and plot.x in series
+            else [float(i) for i in range(len(ys))]
+        )
         xs, ys = _thin(xs[: len(ys)], ys, plot.log_y)
         if xs:
             plt.plot(xs, ys, label=name, marker="braille")

@@ -52,7 +52,9 @@ def grid_lines(mask: Any, width: int, max_rows: int = MAX_GRID_ROWS) -> list[str
     shown_cols = max(1, min(cols, width))
     lines = ["".join(ON if v else OFF for v in row[:shown_cols]) for row in arr[:max_rows]]
     if rows > max_rows or cols > shown_cols:
-        lines.append(f"(showing {min(rows, max_rows)} of {rows} rows, {shown_cols} of {cols} columns)")
+        lines.append(
+            f"(showing {min(rows, max_rows)} of {rows} rows, {shown_cols} of {cols} columns)"
+        )
     return lines
 
 
@@ -91,8 +93,14 @@ def vector_table(names: list[str], arrays: list[Any], max_rows: int = MAX_TABLE_
 
 def matrix_table(name: str, value: Any) -> Table:
     """A small 2-D array as a table."""
-    table = Table(title=Text(name, style="bold"), box=None, pad_edge=False, padding=(0, 1),
-                  show_header=False, title_justify="left")
+    table = Table(
+        title=Text(name, style="bold"),
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        show_header=False,
+        title_justify="left",
+    )
     for _ in range(value.shape[1]):
         table.add_column(justify="right", no_wrap=True)
     for row in value[:MAX_TABLE_ROWS]:
@@ -100,7 +108,9 @@ def matrix_table(name: str, value: Any) -> Table:
     return table
 
 
-def plot_text(spec: DemoSpec, result: DemoResult, width: int, height: int = PLOT_HEIGHT) -> list[Text]:
+def plot_text(
+    spec: DemoSpec, result: DemoResult, width: int, height: int = PLOT_HEIGHT
+) -> list[Text]:
     """Every plot of the result, built with plotext into ANSI strings."""
     import plotext
 
@@ -121,7 +131,9 @@ def render_result(result: DemoResult, width: int = 80, plots: bool = True) -> Re
     parts: list[RenderableType] = []
     header = Text(f"{spec.title}", style="bold underline")
     header.append(f"\n{result.name}  seed {result.seed}  ", style="dim")
-    header.append(", ".join(f"{k}={format_value(v)}" for k, v in result.params.items()), style="dim")
+    header.append(
+        ", ".join(f"{k}={format_value(v)}" for k, v in result.params.items()), style="dim"
+    )
     parts.append(header)
     shown: set[str] = set()
     for name in spec.grids:
@@ -168,7 +180,9 @@ def render_listing(specs: list[DemoSpec]) -> RenderableType:
     table.add_column("what it shows / parameters")
     for spec in specs:
         cell = Text(spec.title)
-        cell.append("\n" + ", ".join(f"{p.name}={format_value(p.default)}" for p in spec.params),
-                    style="dim")
+        cell.append(
+            "\n" + ", ".join(f"{p.name}={format_value(p.default)}" for p in spec.params),
+            style="dim",
+        )
         table.add_row(Text(spec.name), cell)
     return table

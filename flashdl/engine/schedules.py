@@ -212,8 +212,11 @@ def lr_range_test_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     started = np.nonzero(smooth_arr[: i_min + 1] < smooth_arr[0] - 0.1 * drop)[0]
     i_base = int(started[0]) if started.size else 0
     base_lr, max_lr = float(lr_seen[i_base]), float(lr_seen[i_min])
-    stopped = f"stopped at step {done} (lr {lr_seen[-1]:.3g}) when the loss exploded" if (
-        done < steps) else f"ran all {steps} steps"
+    stopped = (
+        f"stopped at step {done} (lr {lr_seen[-1]:.3g}) when the loss exploded"
+        if (done < steps)
+        else f"ran all {steps} steps"
+    )
     explanation = (
         f"The rate grew from {start:.2g} to {end:.2g} by x{(end / start) ** (1 / max(1, steps - 1)):.4f} "
         f"per step; the test {stopped}. The smoothed loss started falling (10% of its total "

@@ -45,7 +45,9 @@ def _l1_constraint(p: dict[str, Any]) -> str | None:
     if p["n_informative"] > p["n_features"]:
         return "n_informative must not exceed n_features"
     if p["n_samples"] < 2 * p["n_features"]:
-        return "n_samples must be at least 2 x n_features (keeps the problem well posed and lr stable)"
+        return (
+            "n_samples must be at least 2 x n_features (keeps the problem well posed and lr stable)"
+        )
     return None
 
 

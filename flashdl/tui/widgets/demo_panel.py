@@ -24,12 +24,19 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from flashdl.engine import DemoError, DemoResult, DemoSpec, Param, get_demo, run_demo, validate_params
+from flashdl.engine import (
+    DemoError,
+    DemoResult,
+    DemoSpec,
+    Param,
+    get_demo,
+    run_demo,
+    validate_params,
+)
 from flashdl.engine.params import format_value
 from flashdl.engine.plotting import draw_plot, plots_for
 from flashdl.engine.render import grid_lines, is_array, num, vector_table
 
-PLOT_HEIGHT = 12
 TABLE_ROWS = 10  # keep the panel short; the CLI and --json show everything
 
 
@@ -98,9 +105,9 @@ class DemoPanel(VerticalScroll, can_focus=True):
     DemoPanel { height: 1fr; width: 1fr; min-width: 30; overflow-x: hidden; border: round $accent; }
     DemoPanel > .demo-part { width: 1fr; height: auto; }
     DemoPanel #demo-params { height: auto; width: 1fr; margin: 0 0 1 0; }
-    DemoPanel PlotextPlot { height: %d; width: 1fr; }
+    DemoPanel PlotextPlot { height: 12; width: 1fr; }
     DemoPanel #demo-explanation { margin: 1 0 0 0; }
-    """ % PLOT_HEIGHT
+    """
 
     BINDINGS = [
         Binding("r", "rerun", "re-run (new seed)"),
@@ -164,7 +171,9 @@ class DemoPanel(VerticalScroll, can_focus=True):
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        yield Static(self._header_text(self.note), id="demo-header", classes="demo-part", markup=False)
+        yield Static(
+            self._header_text(self.note), id="demo-header", classes="demo-part", markup=False
+        )
         if self.spec is not None:
             with Vertical(id="demo-params"):
                 for i, param in enumerate(self.spec.params):
@@ -237,7 +246,8 @@ class DemoPanel(VerticalScroll, can_focus=True):
                 line.append(num(v))
             parts.append(line)
         vectors = [
-            n for n in self.spec.tables
+            n
+            for n in self.spec.tables
             if is_array(result.values.get(n)) and result.values[n].ndim == 1
         ]
         if vectors:
