@@ -227,9 +227,7 @@ def _demo_cards() -> list[Any]:
 def test_every_demo_name_exists_in_the_engine() -> None:
     engine = _engine()
     names = {getattr(spec, "name", spec) for spec in engine.list_demos()}
-    missing = sorted(
-        {card["demo"]["name"] for _, card in ALL_CARDS if "demo" in card} - names
-    )
+    missing = sorted({card["demo"]["name"] for _, card in ALL_CARDS if "demo" in card} - names)
     assert not missing, f"unknown demos: {missing}; the engine has {sorted(names)}"
 
 
@@ -358,10 +356,14 @@ _L2_IS_LASSO = re.compile(
     _L2_NAMES + r"[^.;?\n]{0,40}\b(?:is|=|similar to|like|aka|a\.k\.a\.|called|known as)\b"
     r"[^.;?\n]{0,15}\blasso\b"
     # "LASSO is L2", "LASSO = ridge"
-    r"|\blasso\b\s*(?:is|=|means)\s*(?:the\s+)?" + _L2_NAMES
+    r"|\blasso\b\s*(?:is|=|means)\s*(?:the\s+)?"
+    + _L2_NAMES
     # "LASSO (L2)", "L2 (Lasso)"
-    + r"|\blasso\b\s*\(\s*" + _L2_NAMES
-    + r"|" + _L2_NAMES + r"\s*\(\s*lasso\b",
+    + r"|\blasso\b\s*\(\s*"
+    + _L2_NAMES
+    + r"|"
+    + _L2_NAMES
+    + r"\s*\(\s*lasso\b",
     re.IGNORECASE,
 )
 
