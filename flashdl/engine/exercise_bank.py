@@ -327,8 +327,8 @@ def early_stopping_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
 def adaptive_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
     """diffGrad's friction coefficient, or the size of Adam's first step."""
     if params["kind"] == "diffgrad":
-        g_prev = round(float(rng.uniform(-1.0, 1.0)), 1)
-        g = round(float(rng.uniform(-1.0, 1.0)), 1)
+        g_prev = round(float(rng.uniform(-1.0, 1.0)), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+        g = round(float(rng.uniform(-1.0, 1.0)), 1) + 0.0
         xi = diffgrad_friction(g_prev, g)
         prompt = (
             f"diffGrad: the previous gradient of a parameter was {g_prev:g}, the current one "

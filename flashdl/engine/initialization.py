@@ -66,7 +66,7 @@ def _derivative(name: str, z: np.ndarray) -> np.ndarray:
         choice_param("activation", "relu", ("tanh", "relu"), "nonlinearity between layers"),
         int_param("depth", 50, 1, 100, 5, "layers"),
         int_param("width", 128, 8, 256, 8, "units per layer (fan_in = fan_out)"),
-        int_param("networks", 100, 1, 400, 50, "independent random networks averaged"),
+        int_param("networks", 100, 1, 250, 50, "independent random networks averaged"),
     ],
     plots=(Plot("pre-activation variance per layer", y=(*SCHEMES, "one network"), log_y=True),),
 )
