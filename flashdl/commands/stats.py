@@ -7,12 +7,34 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("stats", help="show statistics")
-    parser.add_argument("decks", nargs="*", metavar="DECK")
+    parser = subparsers.add_parser(
+        "stats",
+        help="show statistics: reviews per day, forecast, retention, progress, quizzes",
+        description="Statistics over the whole store, or over the decks named.",
+    )
+    parser.add_argument("decks", nargs="*", metavar="DECK", help="deck ids or names (default: all)")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashdl.commands.common import not_built
+    import json
+    import shutil
+    import sys
 
-    raise not_built(8, "flashdl stats")
+    from flashdl.commands.common import open_synced_store, today
+    from flashdl.stats.queries import compute_stats
+    from flashdl.store.queries import resolve_decks
+
+    with open_synced_store(args) as store, store.read() as session:
+        keys = resolve_decks(session, args.decks) if args.decks else None
+        stats = compute_stats(session, today(), keys)
+    if args.json:
+        print(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    from flashdl.stats.render import render_text
+
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    sys.stdout.write(render_text(stats, width=width, color=tty))
+    return 0

@@ -196,6 +196,10 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     try:
         if migrate:
             migrations.ensure_schema(store)
+            if store.is_sqlite:
+                from flashdl.store.backup import daily_backup
+
+                daily_backup(store)  # first open of the day only; a directory listing otherwise
     except DBAPIError as exc:
         engine.dispose()
         if store.is_sqlite:

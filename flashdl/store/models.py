@@ -80,7 +80,11 @@ class Deck(Base):
 
 class Card(Base):
     __tablename__ = "cards"
-    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("deck_id", "key"),
+        # per-deck counts read this index only, never the cards' text (migration 0002)
+        Index("ix_cards_deck_flags", "deck_id", "retired", "suspended"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)

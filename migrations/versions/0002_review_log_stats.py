@@ -1,4 +1,4 @@
-"""review log: SQL NULL for new cards, interval_before, statistics indexes
+"""review log: SQL NULL for new cards, interval_before; statistics indexes
 
 Revision ID: 0002_review_log_stats
 Revises: 0001_initial
@@ -14,6 +14,8 @@ Three changes to ``review_log``, all cheap on a large log (no table rebuild):
   then reads one small index instead of parsing a million JSON documents, on every backend.
 * ``(review_day, duration_ms)`` replaces the index on ``review_day`` alone, so reviews and time
   per day come from the index only; ``(interval_before, grade)`` serves retention the same way.
+
+And ``cards (deck_id, retired, suspended)``, so per-deck counts never read the cards' text.
 """
 
 from __future__ import annotations
@@ -48,9 +50,11 @@ def upgrade() -> None:
     op.drop_index("ix_review_log_review_day", table_name="review_log")
     op.create_index("ix_review_log_day_duration", "review_log", ["review_day", "duration_ms"])
     op.create_index("ix_review_log_interval_grade", "review_log", ["interval_before", "grade"])
+    op.create_index("ix_cards_deck_flags", "cards", ["deck_id", "retired", "suspended"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cards_deck_flags", table_name="cards")
     op.drop_index("ix_review_log_interval_grade", table_name="review_log")
     op.drop_index("ix_review_log_day_duration", table_name="review_log")
     op.create_index("ix_review_log_review_day", "review_log", ["review_day"])
