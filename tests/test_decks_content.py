@@ -320,6 +320,16 @@ def test_every_lecture_and_reference_section_is_mapped() -> None:
     assert not missing, f"sections without cards: {missing}"
 
 
+def test_every_builtin_card_is_traced_in_sources_md() -> None:
+    mapped = {card_id for ids in _sources_rows().values() for card_id in ids}
+    untraced = [
+        _card_id(deck_id, card)
+        for deck_id, card in BUILTIN_CARDS
+        if _card_id(deck_id, card) not in mapped
+    ]
+    assert not untraced, f"cards missing from SOURCES.md: {untraced}"
+
+
 def test_sources_md_lists_corrections() -> None:
     text = SOURCES_MD.read_text(encoding="utf-8")
     assert re.search(r"^#+\s*Corrections", text, re.MULTILINE)
