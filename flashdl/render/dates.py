@@ -1,0 +1,33 @@
+"""Dates in words, the way the study screens mention them. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def day_label(day: dt.date) -> str:
+    """``Fri 20 Mar 2026``: unambiguous in every locale, short enough for 80 columns."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def describe_due(next_due: dt.date | None, today: dt.date) -> str:
+    """A sentence saying when the next review falls due."""
+    if next_due is None:
+        return "No reviews are scheduled."
+    days = (next_due - today).days
+    if days <= 0:
+        return "A review is due today."
+    when = "tomorrow" if days == 1 else f"in {days} days"
+    return f"The next review is due {when}, on {day_label(next_due)}."
+
+
+def format_duration(seconds: float) -> str:
+    """``4 min 05 s`` / ``1 h 02 min`` / ``12 s``."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"

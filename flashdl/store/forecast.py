@@ -1,0 +1,60 @@
+"""How many reviews fall due on each of the coming days: the study summary's forecast.
+
+One SQL aggregate (``GROUP BY`` the day a card will next be shown), so it stays fast on a store
+of any size, and the same SQL runs on SQLite and PostgreSQL. A card is counted on the first day it
+can be shown: its due date, or the day its burial ends if later. Reviews that are overdue (left
+over by today's limits, or a missed day) are still waiting tomorrow, so they count on the first
+day of the forecast. New cards are not reviews and are not counted; neither are suspended or
+retired cards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+FORECAST_DAYS = 7
+
+
+def due_forecast(
+    session: Session,
+    today: dt.date,
+    days: int = FORECAST_DAYS,
+    deck_keys: Sequence[str] | None = None,
+) -> list[tuple[dt.date, int]]:
+    """``[(day, reviews due that day)]`` for the ``days`` days after ``today``, every day listed."""
+    from sqlalchemy import case, func, select
+
+    from flashdl.store.models import Card, Deck, ReviewState
+
+    if days < 1:
+        return []
+    first = today + dt.timedelta(days=1)
+    last = today + dt.timedelta(days=days)
+    shown = case(
+        (
+            Card.buried_until.is_not(None) & (Card.buried_until > ReviewState.due),
+            Card.buried_until,
+        ),
+        else_=ReviewState.due,
+    )
+    day = case((shown <= first, first), else_=shown).label("day")
+    stmt = (
+        select(day, func.count())
+        .select_from(ReviewState)
+        .join(Card, Card.id == ReviewState.card_id)
+        .where(Card.retired.is_(False), Card.suspended.is_(False), shown <= last)
+        .group_by(day)
+    )
+    if deck_keys is not None:
+        stmt = stmt.join(Deck, Deck.id == Card.deck_id).where(Deck.key.in_(list(deck_keys)))
+    counts = {row[0]: row[1] for row in session.execute(stmt)}
+    # SQLite hands a CASE over dates back as text; normalise before looking days up.
+    counts = {
+        (dt.date.fromisoformat(k) if isinstance(k, str) else k): v for k, v in counts.items()
+    }
+    return [(first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0)) for i in range(days)]

@@ -1,0 +1,425 @@
+"""The study screen: a card's front, then its back, then a grade; until the queue is empty.
+
+The screen only arranges calls. What comes next (re-drills, undo) is decided by
+:class:`flashdl.study.session.StudySession`; answers, suspensions and burials are written through
+:mod:`flashdl.store.reviews`, each in its own committed transaction *before* the next card is
+shown, so an answer that was acknowledged on screen survives the process being killed.
+
+Card kinds: ``basic`` and ``cloze`` show front and back; ``demonstrate`` adds the engine's demo
+panel when revealed (beside the answer at 110 columns or more, below it when narrower; imported
+only then, so NumPy stays unloaded until a demo runs); ``exercise`` poses a freshly generated
+question, checks the typed answer and suggests a grade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
+
+from flashdl.errors import FlashdlError
+from flashdl.scheduler.sm2 import QUALITY_LABELS
+from flashdl.study.session import StudySession
+from flashdl.tui.widgets.card_text import CardText
+from flashdl.tui.widgets.exercise_panel import ExercisePanel
+from flashdl.tui.widgets.grade_bar import GradeBar
+
+if TYPE_CHECKING:
+    from flashdl.store.db import Store
+    from flashdl.study.cards import StudyCard
+
+#: From this many columns a demo panel sits beside the answer instead of below it.
+WIDE_COLUMNS = 110
+GRADE_KEYS = Binding.Group("Grade")
+
+Phase = Literal["loading", "front", "answer", "empty"]
+
+
+class StudyScreen(Screen[None]):
+    """Study ``deck_keys`` (all decks when None), or exactly ``card_ids`` when given."""
+
+    AUTO_FOCUS = "#card"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+
+    BINDINGS = [
+        Binding("space,enter", "reveal", "Show answer", id="study.reveal"),
+        Binding("enter", "accept_suggested", "Accept grade", id="study.accept"),
+        *(
+            Binding(str(g), f"grade({g})", QUALITY_LABELS[g], id=f"study.grade_{g}", group=GRADE_KEYS)
+            for g in range(6)
+        ),
+        # The demo panel's header names these keys; the footer keeps its room for the grades.
+        Binding("r", "demo('rerun')", "Re-run demo", id="study.demo_rerun", show=False),
+        Binding("left_square_bracket", "demo('step', -1)", "Param -", id="study.demo_less", show=False),
+        Binding("right_square_bracket", "demo('step', 1)", "Param +", id="study.demo_more", show=False),
+        Binding("u", "undo", "Undo", id="study.undo"),
+        Binding("s", "suspend", "Suspend", id="study.suspend"),
+        Binding("b", "bury", "Bury", id="study.bury"),
+        Binding("q", "end_session", "End", id="study.end"),
+        Binding("escape", "leave_answer_box", "Leave answer box", show=False),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        today: dt.date,
+        deck_keys: Sequence[str] | None = None,
+        card_ids: Sequence[int] | None = None,
+        exercise_seeds: random.Random | None = None,
+        demo_seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.today = today
+        self.deck_keys = list(deck_keys) if deck_keys is not None else None
+        self.card_ids = list(card_ids) if card_ids is not None else None
+        self.session: StudySession | None = None
+        self.session_id = uuid.uuid4().hex
+        self.card: StudyCard | None = None
+        self.phase: Phase = "loading"
+        self.suggested_grade: int | None = None
+        self._exercise_seeds = exercise_seeds or random.SystemRandom()
+        self._demo_seed = demo_seed
+        self._clock = clock
+        self._shown_at = clock()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="study-status"):
+            yield Static("", id="card-meta", markup=False)
+            yield Static("", id="progress", markup=False)
+        with VerticalScroll(id="card"):
+            yield Static("Loading today's cards…", id="study-message", markup=False)
+            yield CardText(id="front")
+            yield Vertical(id="exercise-slot")
+            with Vertical(id="answer"):
+                with Vertical(id="answer-text"):
+                    yield CardText(id="back")
+        with Vertical(id="actions"):
+            yield Button("Show answer  (space)", id="reveal", compact=True)
+            yield GradeBar(id="grades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Study"
+        self.query_one("#reveal", Button).can_focus = False
+        self._set_phase("loading")
+        self.run_worker(self._read_queue, thread=True, name="study-queue", exit_on_error=False)
+
+    def _read_queue(self) -> list[int]:
+        from flashdl.config import load_settings
+        from flashdl.study.cards import existing_cards, todays_queue
+
+        if self.card_ids is not None:
+            return existing_cards(self.store, self.card_ids)
+        return todays_queue(self.store, self.today, load_settings(), self.deck_keys)
+
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "study-queue":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.session = StudySession(event.worker.result, clock=self._clock)
+            await self.show_current()
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self._show_message(str(error) if isinstance(error, FlashdlError) else f"Cannot read today's cards: {error}")
+
+    # -- showing cards ------------------------------------------------------------------------
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        self.set_class(phase == "answer", "-revealed")
+        self.query_one("#study-message").display = phase in ("loading", "empty")
+        self.query_one("#front").display = phase in ("front", "answer")
+        self.query_one("#answer").display = phase == "answer"
+        self.query_one("#reveal").display = phase == "front"
+        self.query_one("#grades").display = phase == "answer"
+        self.refresh_bindings()
+
+    def _show_message(self, text: str) -> None:
+        self.query_one("#study-message", Static).update(text)
+        self._set_phase("empty")
+        self.query_one("#card-meta", Static).update("")
+        self.query_one("#card").focus()
+
+    async def show_current(self) -> None:
+        """Show the front of the card at the head of the queue (or the end of the session)."""
+        from flashdl.study.cards import load_card
+
+        session = self.session
+        assert session is not None
+        card = None
+        while session.current is not None and card is None:
+            card = load_card(self.store, session.current)
+            if card is None:  # deleted behind our back (another flashdl, an import)
+                session.drop_current()
+        self.card = card
+        await self._clear_card()
+        if card is None:
+            if session.steps:
+                self._show_message("Session complete.")
+                self.finish()
+            else:
+                self._show_message(self._nothing_due_text())
+            return
+        self.query_one("#card-meta", Static).update(self._card_meta(card))
+        self._update_progress()
+        await self.query_one("#front", CardText).show(card.front)
+        await self.query_one("#back", CardText).show(card.back)
+        self._set_phase("front")
+        self.query_one("#card").scroll_home(animate=False)
+        if card.kind == "exercise":
+            await self._pose_exercise(card)
+        else:
+            self.query_one("#card").focus()
+        self._shown_at = self._clock()
+
+    async def _clear_card(self) -> None:
+        self.suggested_grade = None
+        self.query_one(GradeBar).suggest(None)
+        answer = self.query_one("#answer")
+        answer.remove_class("-with-demo")
+        await self.query("#answer > .demo").remove()
+        await self.query_one("#exercise-slot").remove_children()
+
+    def _card_meta(self, card: StudyCard) -> str:
+        assert self.session is not None
+        if self.session.is_repeat(card.id):
+            status = "again"
+        elif card.is_new:
+            status = "new"
+        else:
+            status = "review"
+        kind = "" if card.kind in ("basic", "cloze") else f" · {card.kind}"
+        return f"{card.deck_name} · {status}{kind}"
+
+    def _update_progress(self) -> None:
+        assert self.session is not None
+        stats = self.session.stats()
+        self.query_one("#progress", Static).update(
+            f"{self.session.remaining} to go · {stats.answers} answered"
+        )
+
+    def _nothing_due_text(self) -> str:
+        from flashdl.render.dates import describe_due
+        from flashdl.study.cards import next_due
+
+        if self.card_ids is not None:
+            return "None of these cards can be studied any more.  Press q to go back."
+        where = "these decks" if self.deck_keys is None or len(self.deck_keys) != 1 else "this deck"
+        due = describe_due(next_due(self.store, self.today, self.deck_keys), self.today)
+        return f"Nothing to study in {where} today. {due}  Press q to go back."
+
+    async def _pose_exercise(self, card: StudyCard) -> None:
+        from flashdl.engine import DemoError, make_exercise
+
+        seed = self._exercise_seeds.randrange(2**32)
+        try:
+            try:
+                exercise = make_exercise(card.demo_name or "", seed=seed, **card.demo_params)
+            except DemoError:
+                # The card's parameters belong to its demo; the exercise may take none of them.
+                exercise = make_exercise(card.demo_name or "", seed=seed)
+        except DemoError as exc:
+            self.notify(f"This card's exercise cannot be posed: {exc}", severity="warning", markup=False)
+            self.query_one("#card").focus()
+            return
+        panel = ExercisePanel(exercise, id="exercise")
+        await self.query_one("#exercise-slot").mount(panel)
+        panel.focus_answer()
+
+    # -- revealing ------------------------------------------------------------------------
+
+    async def action_reveal(self) -> None:
+        if self.phase != "front":
+            return
+        panels = self.query(ExercisePanel)
+        if panels:  # the answer is checked first; its Checked message reveals
+            panel = panels.first()
+            panel.submit(panel.query_one(Input).value)
+            return
+        await self.reveal()
+
+    async def reveal(self, suggested: int | None = None) -> None:
+        if self.phase != "front" or self.card is None:
+            return
+        self.suggested_grade = suggested
+        self.query_one(GradeBar).suggest(suggested)
+        self._set_phase("answer")
+        if self.card.kind == "demonstrate" and self.card.demo_name:
+            await self._mount_demo(self.card)
+        self.query_one("#card").focus()
+
+    async def _mount_demo(self, card: StudyCard) -> None:
+        answer = self.query_one("#answer")
+        try:
+            from flashdl.tui.widgets.demo_panel import DemoPanel
+        except ImportError:
+            panel: Any = Static("(The demo panel is not available in this version.)", markup=False)
+        else:
+            panel = DemoPanel(card.demo_name, dict(card.demo_params), seed=self._demo_seed)
+        panel.add_class("demo")
+        answer.add_class("-with-demo")
+        await answer.mount(panel)
+        self.refresh_bindings()
+
+    async def on_exercise_panel_checked(self, event: ExercisePanel.Checked) -> None:
+        await self.reveal(event.suggested_grade)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "reveal":
+            event.stop()
+            await self.action_reveal()
+
+    def _demo_panel(self) -> Widget | None:
+        panels = self.query("#answer > .demo")
+        return panels.first() if panels else None
+
+    def action_demo(self, action: str, *args: int) -> None:
+        """r, [ and ] work the demo panel while the card (not the panel) has the focus: the
+        panel's own keys apply once it is focused (Tab or a click), which also picks the
+        parameter that [ and ] step."""
+        panel = self._demo_panel()
+        method = getattr(panel, f"action_{action}", None)
+        if method is not None:
+            method(*args)
+
+    def action_leave_answer_box(self) -> None:
+        self.query_one("#card").focus()
+
+    # -- grading and undo ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.phase == "front"
+        if action == "demo":
+            return self.phase == "answer" and self._demo_panel() is not None
+        if action == "accept_suggested":
+            return self.phase == "answer" and self.suggested_grade is not None
+        if action == "grade":
+            return self.phase == "answer"
+        if action in ("suspend", "bury"):
+            return self.phase in ("front", "answer")
+        if action == "undo":
+            return self.session is not None and self.session.last_step is not None
+        return True
+
+    async def on_grade_bar_chosen(self, event: GradeBar.Chosen) -> None:
+        await self.action_grade(event.grade)
+
+    async def action_accept_suggested(self) -> None:
+        if self.suggested_grade is not None:
+            await self.action_grade(self.suggested_grade)
+
+    async def action_grade(self, grade: int) -> None:
+        """Write the answer (committed), then move on."""
+        from flashdl.store.reviews import record_answer
+
+        if self.phase != "answer" or self.card is None or self.session is None:
+            return
+        duration_ms = int((self._clock() - self._shown_at) * 1000)
+        try:
+            answer = record_answer(
+                self.store,
+                self.card.id,
+                grade,
+                today=self.today,
+                duration_ms=duration_ms,
+                mode="study",
+                session_id=self.session_id,
+            )
+        except FlashdlError as exc:
+            self.notify(f"{exc}. The answer was not saved; try again.", severity="error", markup=False)
+            return
+        self.session.answer(grade, token=answer.log_id, duration_ms=duration_ms)
+        await self.show_current()
+
+    async def action_suspend(self) -> None:
+        from flashdl.store.reviews import set_suspended
+
+        if self.phase not in ("front", "answer") or self.card is None or self.session is None:
+            return
+        was = self.card.suspended
+        if self._store_call(set_suspended, self.store, self.card.id, True):
+            self.session.remove_current("suspend", token=was)
+            self.notify("Card suspended: it will not come up again until you unsuspend it (u undoes).")
+            await self.show_current()
+
+    async def action_bury(self) -> None:
+        from flashdl.store.reviews import bury
+
+        if self.phase not in ("front", "answer") or self.card is None or self.session is None:
+            return
+        was = self.card.buried_until
+        if self._store_call(bury, self.store, self.card.id, self.today + dt.timedelta(days=1)):
+            self.session.remove_current("bury", token=was)
+            self.notify("Card buried until tomorrow (u undoes).")
+            await self.show_current()
+
+    async def action_undo(self) -> None:
+        """Take back the last answer, suspension or burial, in the store and in the queue."""
+        from flashdl.store.reviews import bury, set_suspended, undo_answer
+
+        step = self.session.last_step if self.session is not None else None
+        if step is None:
+            self.notify("Nothing to undo in this session.")
+            return
+        if step.kind == "answer":
+            done = self._store_call(undo_answer, self.store, step.token)
+        elif step.kind == "suspend":
+            done = self._store_call(set_suspended, self.store, step.card_id, bool(step.token))
+        else:
+            done = self._store_call(bury, self.store, step.card_id, step.token)
+        if done:
+            assert self.session is not None
+            self.session.undo()
+            await self.show_current()
+
+    def _store_call(self, func: Callable[..., Any], *args: Any) -> bool:
+        try:
+            func(*args)
+        except FlashdlError as exc:
+            self.notify(f"{exc}. Nothing was changed.", severity="error", markup=False)
+            return False
+        return True
+
+    # -- the end ------------------------------------------------------------------------------
+
+    def action_end_session(self) -> None:
+        if self.session is not None and self.session.steps:
+            self.finish()
+        else:
+            self.dismiss()
+
+    def finish(self) -> None:
+        """Show the summary; from there the learner undoes, goes back to the decks, or quits."""
+        from flashdl.tui.screens.summary import SummaryScreen
+
+        assert self.session is not None
+        summary = SummaryScreen(
+            self.store, self.session.stats(), today=self.today, deck_keys=self.deck_keys
+        )
+        self.app.push_screen(summary, self._after_summary)
+
+    async def _after_summary(self, choice: str | None) -> None:
+        if choice == "undo":
+            await self.action_undo()
+        elif choice == "quit":
+            self.app.exit()
+        else:
+            self.dismiss()

@@ -1,0 +1,108 @@
+"""The end of a session: what was done, and what is coming in the next days.
+
+Shown when the queue runs out or the learner presses ``q``. It dismisses with ``"undo"`` (take
+back the last answer and keep studying), ``"decks"`` or ``"quit"``; the study screen acts on that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from flashdl.render.dates import format_duration
+
+if TYPE_CHECKING:
+    from flashdl.store.db import Store
+    from flashdl.study.session import SessionStats
+
+BAR_WIDTH = 30
+
+
+def forecast_lines(forecast: Sequence[tuple[dt.date, int]], width: int = BAR_WIDTH) -> list[str]:
+    """One line per day: ``Sun 15 Mar  ██████▌ 14``, bars scaled to the busiest day."""
+    peak = max((n for _, n in forecast), default=0)
+    lines = []
+    for day, count in forecast:
+        eighths = round(count / peak * width * 8) if peak else 0
+        full, part = divmod(eighths, 8)
+        bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+        lines.append(f"{day:%a} {day.day:>2} {day:%b}  {bar:<{width}} {count:>4}")
+    return lines
+
+
+class SummaryScreen(Screen[str]):
+    """Cards reviewed, share graded 3 or better, time, redrills, and the 7-day forecast."""
+
+    BINDINGS = [
+        Binding("enter,escape", "choose('decks')", "Back to decks", id="summary.decks"),
+        Binding("u", "choose('undo')", "Undo last", id="summary.undo"),
+        Binding("q", "choose('quit')", "Quit", id="summary.quit"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        stats: SessionStats,
+        *,
+        today: dt.date,
+        deck_keys: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.stats = stats
+        self.today = today
+        self.deck_keys = list(deck_keys) if deck_keys is not None else None
+        self.forecast: list[tuple[dt.date, int]] | None = None
+
+    def compose(self) -> ComposeResult:
+        s = self.stats
+        rows = [
+            ("Cards reviewed", f"{s.answers} answers to {s.cards} cards"),
+            ("Graded 3 or better", f"{s.passed_share:.0%}" if s.answers else "-"),
+            ("Time spent", format_duration(s.seconds)),
+            ("Redrills", f"{s.redrills} (cards that came back to be drilled again)"),
+        ]
+        if s.suspended or s.buried:
+            rows.append(("Set aside", f"{s.suspended} suspended, {s.buried} buried"))
+        yield Header()
+        with Vertical(id="summary"):
+            yield Static("Session complete", id="summary-title", markup=False)
+            yield Static(
+                "\n".join(f"{label:<20}{value}" for label, value in rows),
+                id="summary-figures",
+                markup=False,
+            )
+            yield Static("Due tomorrow        …", id="due-tomorrow", markup=False)
+            yield Static("", id="forecast", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Summary"
+        self._read_forecast()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _read_forecast(self) -> None:
+        from flashdl.store.forecast import due_forecast
+
+        with self.store.read() as session:
+            forecast = due_forecast(session, self.today, deck_keys=self.deck_keys)
+        self.app.call_from_thread(self._show_forecast, forecast)
+
+    def _show_forecast(self, forecast: list[tuple[dt.date, int]]) -> None:
+        self.forecast = forecast
+        tomorrow = forecast[0][1] if forecast else 0
+        self.query_one("#due-tomorrow", Static).update(f"{'Due tomorrow':<20}{tomorrow} reviews")
+        self.query_one("#forecast", Static).update(
+            "Reviews due, next 7 days\n" + "\n".join(forecast_lines(forecast))
+        )
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,90 @@
+"""An exercise card's question: freshly generated numbers, a typed answer, the engine's verdict.
+
+The engine (:func:`flashdl.engine.make_exercise`) poses the question from a new seed each time the
+card comes up, so the learner has to compute rather than remember. This widget shows the prompt,
+takes the answer, asks the exercise to check it within its tolerance, then shows the verdict and
+the worked answer. It suggests a grade (4 if right, 1 if wrong); the learner confirms or changes
+it on the study screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from flashdl.render.math import render_math
+
+#: Grades suggested after a checked answer (the learner may pick any other).
+RIGHT_GRADE = 4
+WRONG_GRADE = 1
+
+
+def format_answer(answer: Any) -> str:
+    """The expected answer as the learner would type it."""
+    values = answer if isinstance(answer, (tuple, list)) else (answer,)
+    return ", ".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in values)
+
+
+class ExercisePanel(Vertical):
+    """Prompt, answer box, and (once answered) the verdict and worked solution."""
+
+    class Checked(Message):
+        """The learner submitted an answer (possibly empty: "I don't know")."""
+
+        def __init__(self, given: str, correct: bool) -> None:
+            super().__init__()
+            self.given = given
+            self.correct = correct
+
+        @property
+        def suggested_grade(self) -> int:
+            return RIGHT_GRADE if self.correct else WRONG_GRADE
+
+    def __init__(self, exercise: Any, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.exercise = exercise
+        self.checked: ExercisePanel.Checked | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(render_math(self.exercise.prompt, markdown=False), id="exercise-prompt", markup=False)
+        yield Input(placeholder="type your answer, then Enter", id="exercise-input")
+        yield Static("", id="exercise-verdict", markup=False)
+        yield Static("", id="exercise-worked", markup=False)
+
+    def focus_answer(self) -> None:
+        self.query_one("#exercise-input", Input).focus()
+
+    def submit(self, given: str) -> Checked:
+        """Check ``given`` (also used by "Show answer" with nothing typed) and show the verdict."""
+        if self.checked is not None:
+            return self.checked
+        text = given.strip()
+        correct = bool(text) and bool(self.exercise.check(text))
+        self.checked = self.Checked(text, correct)
+        box = self.query_one("#exercise-input", Input)
+        box.value = given
+        box.disabled = True
+        expected = format_answer(self.exercise.answer)
+        if correct:
+            verdict = f"✓ Right: {text}"
+        elif text:
+            verdict = f"✗ Not quite: you gave {text}, the answer is {expected}"
+        else:
+            verdict = f"No answer given. The answer is {expected}"
+        self.set_class(correct, "-right")
+        self.set_class(not correct, "-wrong")
+        self.query_one("#exercise-verdict", Static).update(verdict)
+        self.query_one("#exercise-worked", Static).update(
+            render_math(str(self.exercise.worked), markdown=False)
+        )
+        self.add_class("-checked")
+        self.post_message(self.checked)
+        return self.checked
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit(event.value)
