@@ -224,3 +224,21 @@ def test_unknown_deck_name_suggests_close_matches(small) -> None:  # type: ignor
         assert resolve_decks(session, ["ALPHA", "Beta"]) == ["alpha", "beta"]
         with pytest.raises(UsageError, match="no deck called 'alpah'.*alpha"):
             resolve_decks(session, ["alpah"])
+
+
+def test_a_removed_deck_file_drops_unanswered_cards_and_keeps_answered_ones_history(
+    small, decks_folder: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from flashdl.store.models import Card, ReviewLog
+
+    b1 = card_id(small, "beta", "b1")
+    answer = record_answer(small, b1, 4, today=DAY)
+    (decks_folder / "beta.toml").unlink()
+    sync_builtin_decks(small, decks_folder)
+    with small.read() as session:
+        assert [c.key for c in deck_counts(session, DAY)] == ["alpha"]
+        assert session.get(Card, b1).retired
+        assert session.get(ReviewLog, answer.log_id) is not None
+        assert card_id(small, "beta", "b2") is None
+    # and a second start does no more work
+    assert sync_builtin_decks(small, decks_folder).unchanged == 1

@@ -45,7 +45,7 @@ def _active(today: dt.date) -> Any:
 
 def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
     """Per deck: cards, new cards, reviews due today, same-day repeats pending, suspended."""
-    from sqlalchemy import and_, case, func, select
+    from sqlalchemy import and_, case, func, or_, select
 
     from flashdl.store.models import Card, Deck, ReviewState
 
@@ -71,6 +71,8 @@ def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
         .select_from(Deck)
         .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired.is_(False)))
         .outerjoin(ReviewState, ReviewState.card_id == Card.id)
+        # a built-in deck whose file is gone keeps its answered cards for the history, unlisted
+        .where(or_(Deck.origin != "builtin", Deck.content_hash.is_not(None)))
         .group_by(Deck.id)
         .order_by(Deck.name)
     )

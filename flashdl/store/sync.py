@@ -108,7 +108,7 @@ def sync_builtin_decks(store: Store, folder: Path | None = None) -> SyncReport:
 
     from flashdl.formats.toml_deck import parse_toml_deck
     from flashdl.resources import decks_dir
-    from flashdl.store.models import Card, Deck
+    from flashdl.store.models import Deck
 
     folder = folder or decks_dir()
     files: dict[str, tuple[Path, bytes, str]] = {}
@@ -140,12 +140,31 @@ def sync_builtin_decks(store: Store, folder: Path | None = None) -> SyncReport:
                 session, deck, origin="builtin", content_hash=digest, retire_missing=True
             )
         for key in set(known) - present:
-            gone = session.scalar(select(Deck).where(Deck.key == key))
-            if gone is None:
-                continue
-            gone.content_hash = None
-            for card in session.scalars(select(Card).where(Card.deck_id == gone.id)):
-                if not card.retired:
-                    card.retired = True
-                    report.retired += 1
+            report += _remove_builtin_deck(session, key)
+    return report
+
+
+def _remove_builtin_deck(session: Session, key: str) -> SyncReport:
+    """A built-in deck file is gone: drop its cards that were never answered, retire the rest
+    (their history stays), and drop the deck itself once nothing is left in it."""
+    from sqlalchemy import delete, exists, select
+
+    from flashdl.store.models import Card, Deck, ReviewLog
+
+    report = SyncReport()
+    deck = session.scalar(select(Deck).where(Deck.key == key))
+    if deck is None:
+        return report
+    deck.content_hash = None
+    answered = exists().where(ReviewLog.card_id == Card.id)
+    report.retired += session.execute(
+        delete(Card).where(Card.deck_id == deck.id, ~answered)
+    ).rowcount
+    for card in session.scalars(select(Card).where(Card.deck_id == deck.id)):
+        if not card.retired:
+            card.retired = True
+            report.retired += 1
+    session.flush()
+    if session.scalar(select(Card.id).where(Card.deck_id == deck.id).limit(1)) is None:
+        session.delete(deck)
     return report
