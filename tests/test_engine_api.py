@@ -38,10 +38,22 @@ REQUIRED = {
 REQUIRED_VALUES = {
     "dropout": {"input", "mask", "output", "output_eval", "kept_fraction", "scale"},
     "batchnorm": {
-        "x", "batch_mean", "batch_var", "output", "running_mean", "running_var", "output_eval",
+        "x",
+        "batch_mean",
+        "batch_var",
+        "output",
+        "running_mean",
+        "running_var",
+        "output_eval",
     },
     "l1_zeroing": {
-        "X", "y", "w_true", "w_subgradient", "w_proximal", "zeros_subgradient", "zeros_proximal",
+        "X",
+        "y",
+        "w_true",
+        "w_subgradient",
+        "w_proximal",
+        "zeros_subgradient",
+        "zeros_proximal",
     },
 }
 ALL = sorted(REQUIRED)
@@ -60,7 +72,9 @@ def test_registry_has_every_required_demo_with_its_params() -> None:
 def test_choices_and_defaults_as_specified() -> None:
     d = get_demo("dropout")
     assert d.param("p").default == 0.5 and (d.param("p").min, d.param("p").max) == (0.0, 0.95)
-    assert d.param("mode").choices == ("inverted", "vanilla") and d.param("mode").default == "inverted"
+    assert (
+        d.param("mode").choices == ("inverted", "vanilla") and d.param("mode").default == "inverted"
+    )
     assert d.param("shape").default == (8, 16) and d.param("shape").max == 64
     bn = get_demo("batchnorm")
     assert bn.param("momentum").default == 0.1 and bn.param("eps").default == 1e-5
@@ -101,7 +115,10 @@ def test_validate_params_fills_defaults_and_coerces_strings() -> None:
         (lambda: run_demo("batchnorm", batch=True), ["an integer"]),
         (lambda: run_demo("dropout", p=float("nan")), ["a number"]),
         (lambda: run_demo("dropout", seed=-1), ["seed"]),
-        (lambda: run_demo("lr_schedule", lr_min=0.5, lr_max=0.1), ["lr_min must not exceed lr_max"]),
+        (
+            lambda: run_demo("lr_schedule", lr_min=0.5, lr_max=0.1),
+            ["lr_min must not exceed lr_max"],
+        ),
         (lambda: run_demo("l1_zeroing", n_features=10, n_informative=11), ["n_informative"]),
         (lambda: engine.make_exercise("nope"), ["no exercise for 'nope'"]),
         (lambda: engine.make_exercise("dropout", mode="x"), ["one of inverted, vanilla"]),
@@ -190,7 +207,9 @@ def test_largest_settings_stay_small_and_fast(name: str) -> None:
         start = time.perf_counter()
         r = run_demo(name, seed=1, **{**params, **variant})
         elapsed = time.perf_counter() - start
-        total = sum(_nbytes(v) for v in r.values.values()) + sum(_nbytes(v) for v in r.series.values())
+        total = sum(_nbytes(v) for v in r.values.values()) + sum(
+            _nbytes(v) for v in r.series.values()
+        )
         assert total < 50 * 2**20, (name, variant, total)
         assert elapsed < 1.5, (name, variant, elapsed)  # a sanity bound, not a benchmark
         for v in r.values.values():
@@ -203,7 +222,9 @@ def test_param_stepping_stays_in_bounds() -> None:
     assert p.step_value(0.5, 1) == 0.55
     assert p.step_value(0.95, 1) == 0.95 and p.step_value(0.0, -1) == 0.0
     mode = get_demo("dropout").param("mode")
-    assert mode.step_value("vanilla", 1) == "inverted" and mode.step_value("inverted", -1) == "vanilla"
+    assert (
+        mode.step_value("vanilla", 1) == "inverted" and mode.step_value("inverted", -1) == "vanilla"
+    )
     shape = get_demo("dropout").param("shape")
     assert shape.step_value((8, 64), 1) == (9, 64)
     eps = get_demo("batchnorm").param("eps")

@@ -207,7 +207,12 @@ def test_elastic_net_satisfies_kkt_conditions() -> None:
 @pytest.mark.parametrize("seed", [0, 1])
 def test_he_keeps_relu_variance_while_lecun_and_xavier_decay(seed: int) -> None:
     v = run_demo(
-        "init_variance", seed=seed, scheme="he", activation="relu", depth=50, width=128,
+        "init_variance",
+        seed=seed,
+        scheme="he",
+        activation="relu",
+        depth=50,
+        width=128,
         networks=250,
     ).values
     he = v["var_he"]
@@ -243,7 +248,9 @@ def _cos(t: float, T: float, hi: float, lo: float) -> float:
     return lo + (hi - lo) * (1 + math.cos(math.pi * t / T)) / 2
 
 
-@pytest.mark.parametrize("t0,mult,expected", [(10, 2, [10, 30, 70]), (15, 1, [15, 30, 45, 60, 75, 90])])
+@pytest.mark.parametrize(
+    "t0,mult,expected", [(10, 2, [10, 30, 70]), (15, 1, [15, 30, 45, 60, 75, 90])]
+)
 def test_sgdr_restarts_at_the_right_steps(t0: int, mult: int, expected: list[int]) -> None:
     v = run_demo(
         "lr_schedule", schedule="sgdr", cycle=t0, t_mult=mult, steps=100, lr_max=0.1, lr_min=0.001
@@ -269,7 +276,11 @@ def test_other_schedules_follow_their_formulas() -> None:
     np.testing.assert_allclose(lr, [0.2 * 0.5 ** (t / 25) for t in range(120)])
     v = run_demo("lr_schedule", schedule="cyclic", **base).values
     lr = v["lr"]
-    assert lr[0] == pytest.approx(0.002) and lr[25] == pytest.approx(0.2) and lr[50] == pytest.approx(0.002)
+    assert (
+        lr[0] == pytest.approx(0.002)
+        and lr[25] == pytest.approx(0.2)
+        and lr[50] == pytest.approx(0.002)
+    )
     np.testing.assert_allclose(np.abs(np.diff(lr)), (0.2 - 0.002) / 25)
     assert v["restarts"].tolist() == [51, 101]
     lr = run_demo("lr_schedule", schedule="one_cycle", **base).values["lr"]
@@ -315,7 +326,9 @@ def test_adaptive_optimizer_first_steps() -> None:
     g = np.array([-3.0, 25.0])  # gradient of (x^2 + 25 y^2)/2 at the start
     np.testing.assert_allclose(v["path_sgd"][1], start - lr * g)
     np.testing.assert_allclose(v["path_adam"][1], start - lr * np.sign(g), rtol=1e-6)
-    np.testing.assert_allclose(v["path_rmsprop"][1], start - lr * g / np.sqrt(0.01 * g**2), rtol=1e-6)
+    np.testing.assert_allclose(
+        v["path_rmsprop"][1], start - lr * g / np.sqrt(0.01 * g**2), rtol=1e-6
+    )
     xi = 1 / (1 + np.exp(-np.abs(g)))  # previous gradient starts at 0
     np.testing.assert_allclose(v["path_diffgrad"][1], start - lr * xi * np.sign(g), rtol=1e-6)
 

@@ -66,7 +66,7 @@ def _derivative(name: str, z: np.ndarray) -> np.ndarray:
         choice_param("activation", "relu", ("tanh", "relu"), "nonlinearity between layers"),
         int_param("depth", 50, 1, 100, 5, "layers"),
         int_param("width", 128, 8, 256, 8, "units per layer (fan_in = fan_out)"),
-        int_param("networks", 100, 1, 250, 50, "independent random networks averaged"),
+        int_param("networks", 64, 1, 250, 16, "independent random networks averaged"),
     ],
     plots=(Plot("pre-activation variance per layer", y=(*SCHEMES, "one network"), log_y=True),),
 )
@@ -96,8 +96,10 @@ def init_variance_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     for layer in range(depth):
         xi = rng.standard_normal((networks, width))
         for k, std in enumerate(stds):
-            z = (std * np.sqrt((h[k] ** 2).sum(axis=1)))[:, None] * xi
-            per_net = (z**2).mean(axis=1)  # E[z] = 0, so this is the variance
+            norm_sq = np.einsum("ij,ij->i", h[k], h[k])
+            z = (std * np.sqrt(norm_sq))[:, None] * xi
+            # E[z] = 0, so the mean square is the variance; given h it is std^2 ||h||^2 xi^2.
+            per_net = std * std * norm_sq * np.einsum("ij,ij->i", xi, xi) / width
             second_moment[k, layer] = per_net.mean()
             if k == pick:
                 single[layer] = per_net[0]
@@ -147,7 +149,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
         choice_param("activation", "sigmoid", ACTIVATIONS, "nonlinearity"),
         int_param("depth", 20, 2, 100, 2, "layers"),
         float_param("weight_scale", 1.0, 0.1, 4.0, 0.1, "weight std in units of 1/sqrt(width)"),
-        int_param("width", 64, 8, 128, 8, "units per layer"),
+        int_param("width", 64, 8, 64, 8, "units per layer"),
     ],
     plots=(Plot("||dL/dW|| per layer (input side left)", y=ACTIVATIONS, log_y=True),),
 )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
         int_param("features", 4, 1, 64, 1, "features (BatchNorm1d channels)"),
         float_param("momentum", 0.1, 0.0, 1.0, 0.05, "weight of the new batch in running stats"),
         float_param("eps", 1e-5, 1e-8, 1.0, 10.0, "added to the variance", log_step=True),
-        int_param("steps", 20, 1, 500, 5, "training batches seen"),
+        int_param("steps", 20, 1, 200, 5, "training batches seen"),
         float_param("gamma", 1.0, -5.0, 5.0, 0.1, "scale (same for every feature)"),
         float_param("beta", 0.0, -5.0, 5.0, 0.1, "shift (same for every feature)"),
     ],

@@ -43,14 +43,29 @@ def _thin(xs: list[float], ys: list[float], log_y: bool) -> tuple[list[float], l
     return [k[0] for k in keep], [k[1] for k in keep]
 
 
+def _log(ys: list[float]) -> list[float]:
+    return [math.log10(y) for y in ys]
+
+
+def _decade_ticks(low: float, high: float, most: int = 6) -> list[int]:
+    """Integer powers of ten spanning [low, high] (in log10 units), at most ``most`` of them."""
+    first, last = math.floor(low), math.ceil(high)
+    stride = max(1, math.ceil((last - first + 1) / most))
+    return list(range(first, last + 1, stride))
+
+
 def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> bool:
     """Draw ``plot`` from ``result.series`` onto ``plt``; False if there was nothing to draw.
 
-    The caller clears the figure and sets its size and theme beforehand.
+    The caller clears the figure and sets its size and theme beforehand. A log
+    axis is drawn by plotting log10(y) with 1eN tick labels: plotext's own
+    ``yscale("log")`` transforms the stored data in place, so a figure built a
+    second time (every Textual repaint) would take the log of a log and fail.
     """
     series = result.series
     names = plot.y or tuple(n for n in series if n != plot.x)
     drew = False
+    lows, highs = [], []
     for name in names:
         if name not in series or name == plot.x:
             continue
@@ -62,18 +77,23 @@ def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> bool:
         )
         xs, ys = _thin(xs[: len(ys)], ys, plot.log_y)
         if xs:
+            ys = _log(ys) if plot.log_y else ys
+            lows.append(min(ys))
+            highs.append(max(ys))
             plt.plot(xs, ys, label=name, marker="braille")
             drew = True
     for x_name, y_name in plot.scatter:
         if x_name in series and y_name in series:
             xs, ys = _thin(_floats(series[x_name]), _floats(series[y_name]), plot.log_y)
             if xs:
+                ys = _log(ys) if plot.log_y else ys
                 plt.scatter(xs, ys, label=y_name.removesuffix(" y"), marker="dot")
                 drew = True
     if drew:
         plt.title(plot.title)
-        if plot.log_y:
-            plt.yscale("log")
+        if plot.log_y and lows:
+            ticks = _decade_ticks(min(lows), max(highs))
+            plt.yticks(ticks, [f"1e{t:d}" for t in ticks])
         if plot.x:
             plt.xlabel(plot.x)
     return drew
