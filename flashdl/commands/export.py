@@ -1,18 +1,104 @@
-"""``flashdl export``: take decks out (TOML, CSV, Anki)."""
+"""``flashdl export``: take decks out as TOML (lossless, flashdl's own format), CSV in Anki's text
+format, or an Anki package."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+EXPORT_FORMATS = ("toml", "csv", "apkg")
+_BY_SUFFIX = {".toml": "toml", ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".apkg": "apkg"}
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("export", help="export decks to TOML, CSV or Anki")
-    parser.add_argument("decks", nargs="*", metavar="DECK")
+    parser = subparsers.add_parser(
+        "export",
+        help="export decks to TOML, CSV or Anki",
+        description="Export decks. TOML re-imports to an identical deck; CSV and .apkg are for "
+        "Anki and spreadsheets (demonstrate cards export their text).",
+    )
+    parser.add_argument("decks", nargs="+", metavar="DECK", help="deck ids or names")
+    parser.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS,
+                        help="output format (default: from the extension of -o)")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH",
+                        help="output file (a folder for several decks as TOML)")
+    parser.add_argument("--with-scheduling", action="store_true",
+                        help=".apkg only: carry each card's interval, ease and due date")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from flashdl.commands.common import not_built
+def _format(args: argparse.Namespace, output: Path) -> str:
+    from flashdl.errors import UsageError
 
-    raise not_built(7, "flashdl export")
+    if args.fmt:
+        return args.fmt
+    if output.is_dir() or args.output.endswith(("/", "\\")):
+        return "toml"
+    fmt = _BY_SUFFIX.get(output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"cannot tell the format from {output.name!r}",
+                         hint="pass --format toml, csv or apkg")
+    return fmt
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write atomically: a crash leaves the old file or the new one, never half of it."""
+    import os
+
+    from flashdl.errors import UsageError
+
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8", newline="")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashdl.commands.common import open_synced_store, today
+    from flashdl.errors import UsageError
+    from flashdl.store.export import load_deck_records
+    from flashdl.store.queries import resolve_decks
+
+    output = Path(args.output)
+    fmt = _format(args, output)
+    if args.with_scheduling and fmt != "apkg":
+        raise UsageError("--with-scheduling only applies to --format apkg",
+                         hint="TOML and CSV decks carry no scheduling")
+    with open_synced_store(args) as store, store.read() as session:
+        keys = resolve_decks(session, args.decks)
+        decks = load_deck_records(session, keys, today=today(),
+                                  with_scheduling=args.with_scheduling)
+    cards = sum(len(deck.cards) for deck in decks)
+    written: list[Path] = []
+    if fmt == "toml":
+        from flashdl.formats.toml_deck import write_toml_deck
+
+        as_folder = len(decks) > 1 or output.is_dir() or args.output.endswith(("/", "\\"))
+        if as_folder and output.exists() and not output.is_dir():
+            raise UsageError(f"{output} is a file; several decks export to a folder of TOML files")
+        for deck in decks:
+            target = output / f"{deck.key}.toml" if as_folder else output
+            _write_text(target, write_toml_deck(deck))
+            written.append(target)
+    elif fmt == "csv":
+        from flashdl.formats.csv_export import write_anki_csv
+
+        separator = "\t" if output.suffix.lower() in (".tsv", ".txt") else ","
+        _write_text(output, write_anki_csv(decks, separator=separator))
+        written.append(output)
+    else:
+        from flashdl.formats.apkg_export import write_apkg
+
+        try:
+            write_apkg(decks, output, today=today())
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        written.append(output)
+    print(f"exported {cards} card(s) from {len(decks)} deck(s) to "
+          + ", ".join(str(p) for p in written))
+    return 0

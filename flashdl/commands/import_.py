@@ -1,18 +1,118 @@
-"""``flashdl import``: bring decks in from other applications."""
+"""``flashdl import``: bring decks in from other applications (Anki, Quizlet/Knowt, CSV, Markdown,
+TOML). All files of one call go into the store in one transaction, or not at all."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flashdl.store.importer import ImportReport
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("import", help="import decks (TOML, CSV/TSV, Markdown, Anki)")
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    from flashdl.formats.detect import FORMATS
+
+    parser = subparsers.add_parser(
+        "import",
+        help="import decks (TOML, CSV/TSV, Quizlet, Markdown, Anki .apkg)",
+        description="Import decks. Re-importing a file updates its cards and keeps their "
+        "history; every file of one call is imported in one transaction.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
+    parser.add_argument("--deck", metavar="NAME", help="put every card into the deck NAME")
+    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="auto",
+                        help="file format (default: detected from content and extension)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="report what would be added, updated and skipped; change nothing")
+    parser.add_argument("--on-duplicate", choices=("update", "skip", "new"), default="update",
+                        help="a card already in the deck: update it (default), skip it, or add "
+                        "it again as a new card")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="leave invalid records out (and list them) instead of stopping")
+    parser.add_argument("--with-scheduling", action="store_true",
+                        help="carry Anki's ease, interval and due date into SM-2 (cards without "
+                        "flashdl history only)")
+    parser.add_argument("--sep", metavar="SEP",
+                        help="Quizlet/Knowt: separator between term and definition (default: tab)")
+    parser.add_argument("--row-sep", metavar="SEP",
+                        help=r"Quizlet/Knowt: separator between rows (default: newline; \n, \t ok)")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from flashdl.commands.common import not_built
+def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable[[], None]]] | None:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
 
-    raise not_built(7, "flashdl import")
+    def start(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
+                            console=Console(stderr=True), transient=True)
+        task = progress.add_task("import", total=total)
+        progress.start()
+        return (lambda n: progress.advance(task, n)), progress.stop
+
+    return start
+
+
+def format_report(report: ImportReport) -> str:
+    lines = []
+    verb = "would be" if report.dry_run else ""
+    for deck in report.decks:
+        counts = ", ".join(
+            f"{getattr(deck, field)} {verb + ' ' if verb else ''}{field}"
+            for field in ("added", "updated", "unchanged", "skipped")
+        )
+        status = " (new deck)" if deck.new_deck else ""
+        sources = ", ".join(deck.sources)
+        lines.append(f"{deck.key}{status}: {counts}  [{sources}]")
+        if deck.scheduled:
+            lines.append(f"  {deck.scheduled} card(s) {verb or 'were'} scheduled from the file")
+    if report.invalid:
+        lines.append(f"left out {len(report.invalid)} invalid record(s):")
+        lines += [f"  {error}" for error in report.invalid[:50]]
+        if len(report.invalid) > 50:
+            lines.append(f"  ... and {len(report.invalid) - 50} more")
+    lines += [f"warning: {warning}" for warning in report.warnings[:50]]
+    if len(report.warnings) > 50:
+        lines.append(f"warning: ... and {len(report.warnings) - 50} more")
+    if report.media_copied:
+        lines.append(f"copied {report.media_copied} media file(s)")
+    if report.backup:
+        lines.append(f"backup before import: {report.backup}")
+    if report.dry_run:
+        lines.append("dry run: nothing was changed")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from flashdl.commands.common import open_synced_store, today
+    from flashdl.config import load_settings
+    from flashdl.formats.text_input import unescape_separator
+    from flashdl.store.importer import ImportOptions, import_paths
+
+    settings = load_settings()
+    options = ImportOptions(
+        deck_name=args.deck,
+        fmt=args.fmt,
+        dry_run=args.dry_run,
+        on_duplicate=args.on_duplicate,
+        skip_invalid=args.skip_invalid,
+        with_scheduling=args.with_scheduling,
+        sep=unescape_separator(args.sep) if args.sep else None,
+        row_sep=unescape_separator(args.row_sep) if args.row_sep else None,
+    )
+    with open_synced_store(args) as store:
+        report = import_paths(
+            store, [Path(p) for p in args.paths], options, today=today(),
+            max_bytes=settings.import_max_bytes, progress_factory=_progress_factory(),
+        )
+    print(format_report(report))
+    return 0

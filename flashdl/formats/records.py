@@ -47,6 +47,8 @@ class CardRecord:
     demo_params: dict[str, Any] | None = None
     source: str = ""
     schedule: ImportedSchedule | None = None
+    #: where the record came from ("line 12", "note 3, card 2"), for error messages; not content
+    where: str = dataclasses.field(default="", compare=False, repr=False)
 
     def content_hash(self) -> str:
         """A digest of everything a re-sync may update, to skip unchanged cards cheaply."""

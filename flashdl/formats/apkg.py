@@ -1,0 +1,205 @@
+"""Anki packages (``.apkg``): the legacy ``collection.anki2``/``.anki21`` and the current
+zstd-compressed ``collection.anki21b`` (announced by the ``meta`` entry).
+
+Every card of every note becomes a flashdl card: Basic and Basic-and-reversed through their
+templates, Cloze with one card per cloze number. Identity is Anki's note guid (plus the card's
+template or cloze number), so re-importing a newer export of the same deck updates the cards.
+Media a card refers to (``<img src>``, ``[sound:]``) is staged under a safe, content-addressed
+name; the importer copies it into the media folder only once the import has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from flashdl.formats import protobuf_wire
+from flashdl.formats.anki_collection import AnkiCollection, anki_schedule
+from flashdl.formats.anki_notes import render_card
+from flashdl.formats.keys import deck_key, key_from_id, note_card_key
+from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks
+from flashdl.formats.records import CardRecord, FormatError
+from flashdl.formats.safe_zip import MAX_TOTAL_UNCOMPRESSED, SafeZip
+
+COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
+LATEST_PACKAGE_VERSION = 3
+_MEDIA_REF = re.compile(r"(\bsrc\s*=\s*[\"']?)([^\"'>\s]+)|(\[sound:)([^\]]+)(\])", re.IGNORECASE)
+_SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_media_name(original: str, data: bytes) -> str:
+    """``<12 hex of the content>-<name with only [A-Za-z0-9._-]>``: unique, inert, flat."""
+    stem = _SAFE_CHARS.sub("_", Path(original.replace("\\", "/")).name).lstrip("._")[-80:]
+    return f"{hashlib.blake2b(data, digest_size=6).hexdigest()}-{stem or 'media'}"
+
+
+def _package_version(archive: SafeZip, path: Path) -> int:
+    if "meta" not in archive.names():
+        return 0
+    try:
+        return protobuf_wire.first_int(protobuf_wire.decode(archive.read("meta", limit=4096)), 1)
+    except ValueError as exc:
+        raise FormatError(path, "member 'meta'", "is malformed") from exc
+
+
+def _media_index(archive: SafeZip, path: Path, modern: bool) -> dict[str, str]:
+    """Media file name -> archive member name."""
+    if "media" not in archive.names():
+        return {}
+    raw = archive.read("media", limit=64 * 1024 * 1024)
+    if not modern:
+        try:
+            mapping = json.loads(raw.decode("utf-8") or "{}")
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise FormatError(path, "member 'media'", "is not a valid media list") from exc
+        if not isinstance(mapping, dict):
+            raise FormatError(path, "member 'media'", "is not a valid media list")
+        return {str(name): str(member) for member, name in mapping.items()}
+    try:
+        entries = protobuf_wire.decode(raw).get(1, [])
+        index: dict[str, str] = {}
+        for number, entry in enumerate(entries):
+            if isinstance(entry, bytes):
+                fields = protobuf_wire.decode(entry)
+                member = str(protobuf_wire.first_int(fields, 255, number))
+                index[protobuf_wire.first_text(fields, 1)] = member
+        return index
+    except ValueError as exc:
+        raise FormatError(path, "member 'media'", "is not a valid media list") from exc
+
+
+class _MediaStager:
+    def __init__(self, archive: SafeZip, index: dict[str, str], folder: Path) -> None:
+        self.archive, self.index, self.folder = archive, index, folder
+        self.staged: dict[str, MediaFile] = {}
+        self.missing: set[str] = set()
+
+    def safe_name(self, reference: str) -> str | None:
+        name = html.unescape(reference)
+        if name not in self.index:
+            from urllib.parse import unquote
+
+            name = unquote(name)
+        if name in self.staged:
+            return self.staged[name].safe_name
+        member = self.index.get(name)
+        if member is None or member not in self.archive.names():
+            if "://" not in name and not name.startswith("data:"):
+                self.missing.add(name)
+            return None
+        staged = self.folder / f"media-{len(self.staged)}"
+        with staged.open("wb") as out:
+            self.archive.copy_to(member, out, limit=MAX_TOTAL_UNCOMPRESSED)
+        media = MediaFile(name, safe_media_name(name, staged.read_bytes()), staged)
+        self.staged[name] = media
+        return media.safe_name
+
+    def rewrite(self, field: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if match.group(1) is not None:
+                safe = self.safe_name(match.group(2))
+                return match.group(1) + safe if safe else match.group(0)
+            safe = self.safe_name(match.group(4))
+            return f"{match.group(3)}{safe}{match.group(5)}" if safe else match.group(0)
+
+        return _MEDIA_REF.sub(replace, field) if ("src" in field.lower() or "[sound:" in field) else field
+
+
+def read_apkg(
+    data: bytes,
+    path: Path | str,
+    *,
+    skip_invalid: bool = False,
+    with_scheduling: bool = False,
+    today: dt.date | None = None,
+) -> ParsedFile:
+    """Cards, decks and staged media from an Anki package. Raises FormatError only."""
+    path = Path(path)
+    today = today or dt.date.today()
+    archive = SafeZip(data, path)
+    staging = tempfile.TemporaryDirectory(prefix="flashdl-import-")
+    try:
+        version = _package_version(archive, path)
+        names = archive.names()
+        candidates = [n for n in COLLECTION_NAMES if n in names]
+        if version >= LATEST_PACKAGE_VERSION:
+            candidates = [n for n in candidates if n == "collection.anki21b"]
+        if not candidates:
+            raise FormatError(path, None, "no Anki collection inside (collection.anki2, "
+                              ".anki21 or .anki21b)", hint="is this an Anki .apkg export?")
+        db_path = Path(staging.name) / "collection.sqlite3"
+        with db_path.open("wb") as out:
+            archive.copy_to(candidates[0], out, limit=MAX_TOTAL_UNCOMPRESSED)
+        collection = AnkiCollection(db_path, path)
+        try:
+            parsed = _read_collection(
+                collection, archive, path, Path(staging.name),
+                modern_media=version >= LATEST_PACKAGE_VERSION,
+                skip_invalid=skip_invalid, with_scheduling=with_scheduling, today=today,
+            )
+        finally:
+            collection.close()
+        db_path.unlink()
+    except BaseException:
+        staging.cleanup()
+        raise
+    finally:
+        archive.close()
+    parsed.staging = staging
+    return parsed
+
+
+def _read_collection(
+    collection: AnkiCollection, archive: SafeZip, path: Path, staging: Path, *,
+    modern_media: bool, skip_invalid: bool, with_scheduling: bool, today: dt.date,
+) -> ParsedFile:
+    notetypes = collection.notetypes()
+    deck_names = collection.decks()
+    created = collection.creation_date() if with_scheduling else today
+    media = _MediaStager(archive, _media_index(archive, path, modern_media), staging)
+    errors = RecordErrors(skip_invalid)
+    warnings: list[str] = []
+    cards_by_deck: dict[str, list[CardRecord]] = {}
+    names: dict[str, str] = {}
+    unsupported: dict[str, int] = {}
+    for card in collection.cards():
+        where = f"note {card.note_id}, card {card.ordinal + 1}"
+        notetype = notetypes.get(card.notetype_id)
+        if notetype is None:
+            errors.reject(FormatError(path, where, "uses a note type missing from the collection"))
+            continue
+        if any("image-occlusion" in q for q, _ in notetype.templates):
+            unsupported[notetype.name] = unsupported.get(notetype.name, 0) + 1
+            continue
+        deck_name = deck_names.get(card.deck_id) or "Default"
+        fields = [media.rewrite(f) for f in card.fields]
+        rendered = render_card(notetype, fields, card.ordinal, html_mode=True,
+                               tags=card.tags, deck=deck_name)
+        if rendered is None or not rendered.front:
+            errors.reject(FormatError(path, where, f"the front of this {notetype.name} card is empty"))
+            continue
+        if not rendered.back:
+            errors.reject(FormatError(path, where, f"the back of this {notetype.name} card is empty"))
+            continue
+        key = note_card_key(key_from_id(card.guid or str(card.note_id)), card.ordinal,
+                            cloze=notetype.is_cloze)
+        schedule = anki_schedule(card, created, today) if with_scheduling else None
+        bucket = deck_key(deck_name)
+        names.setdefault(bucket, deck_name)
+        cards_by_deck.setdefault(bucket, []).append(CardRecord(
+            key=key, front=rendered.front, back=rendered.back, tags=card.tags,
+            kind=rendered.kind, schedule=schedule, where=where,
+        ))
+    for name, count in sorted(unsupported.items()):
+        warnings.append(f"{path}: skipped {count} card(s) of note type {name!r} "
+                        "(image occlusion is not supported)")
+    for name in sorted(media.missing):
+        warnings.append(f"{path}: media {name!r} is referenced but not in the package; skipped")
+    decks = group_decks(cards_by_deck, names, path)
+    return ParsedFile(path=path, format="apkg", decks=decks, skipped=errors.skipped,
+                      warnings=warnings, media=list(media.staged.values()))

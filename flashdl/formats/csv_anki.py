@@ -1,0 +1,246 @@
+"""CSV/TSV in Anki's text format (what Anki's "Notes in Plain Text" export writes).
+
+Header lines at the top of the file configure the rest::
+
+    #separator:tab            Comma, Semicolon, Tab, Space, Pipe, Colon, or the character
+    #html:true                fields are HTML (converted to Markdown/plain text with html2text)
+    #tags:tag1 tag2           tags added to every card
+    #columns:Front	Back	Tags column names (split with the separator)
+    #deck:Spanish             deck of every card
+    #notetype:Basic           Basic, Basic (and reversed card), Cloze...
+    #deck column:3            1-based column with a deck name per row
+    #tags column:4            1-based column with space-separated tags
+    #notetype column:2        1-based column with a note type name per row
+    #guid column:1            1-based column with a stable id (Anki's guid, or any id)
+
+Without ``#separator`` the separator is sniffed from the first rows. Quoted fields may span lines.
+Card identity: the guid/id column, else the front of the card (deck + front).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from flashdl.formats.anki_notes import NoteType, note_ordinals, render_card, stock_notetype
+from flashdl.formats.html_text import looks_like_html, tidy
+from flashdl.formats.keys import deck_key, key_from_front, key_from_id, note_card_key
+from flashdl.formats.parsed import ParsedFile, RecordErrors, group_decks
+from flashdl.formats.records import CardRecord, FormatError
+
+#: Largest single field accepted (csv's own default, 128 KiB, is too small for HTML with images).
+FIELD_SIZE_LIMIT = 10 * 1024 * 1024
+SEPARATOR_NAMES = {
+    "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
+}
+SNIFF_ORDER = ("\t", ",", ";", "|")
+#: flashdl's CSV export prefixes cells that a spreadsheet would run as formulas with ``'``; this
+#: header line lets the importer take that prefix off again (Anki ignores unknown header lines).
+FORMULA_GUARD_HEADER = "#flashdl:formula-guard"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_HEADER = re.compile(r"^#([A-Za-z][A-Za-z ]*):(.*)$")
+_COLUMN_HEADERS = ("deck column", "tags column", "guid column", "notetype column")
+_ID_NAMES = {"id", "guid", "key", "note id"}
+
+
+class _Header:
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.line_count = 0
+        self.formula_guard = False
+        self.unknown: list[str] = []
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on ``\n`` only (``str.splitlines`` would also split on
+    U+2028 and friends, which may sit inside a field)."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # classic Mac line endings
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _read_header(lines: list[str]) -> _Header:
+    header = _Header()
+    for line in lines:
+        stripped = line.rstrip("\r\n")
+        if stripped == FORMULA_GUARD_HEADER:
+            header.formula_guard = True
+        else:
+            match = _HEADER.match(stripped)
+            if not match:
+                break
+            key = match.group(1).strip().lower()
+            header.values[key] = match.group(2)
+        header.line_count += 1
+    return header
+
+
+def _separator(path: Path, raw: str) -> str:
+    value = raw.strip("\r\n")
+    named = SEPARATOR_NAMES.get(value.strip().lower())
+    if named:
+        return named
+    if len(value) == 1:
+        return value
+    raise FormatError(
+        path, "#separator", f"unknown separator {value!r}",
+        hint="use Comma, Semicolon, Tab, Space, Pipe, Colon or a single character",
+    )
+
+
+def _sniff(lines: list[str]) -> str:
+    """The separator that splits the first rows into the same number (>= 2) of columns."""
+    sample = "".join(lines[:50])
+    best, best_score = "\t", -1.0
+    for candidate in SNIFF_ORDER:
+        try:
+            rows = [r for r in csv.reader(sample.splitlines(), delimiter=candidate) if any(r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        counts = [len(r) for r in rows]
+        multi = sum(c >= 2 for c in counts) / len(counts)
+        consistent = len(set(counts)) == 1
+        score = multi + (1.0 if consistent and counts[0] >= 2 else 0.0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _column(path: Path, header: _Header, name: str) -> int | None:
+    raw = header.values.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise FormatError(path, f"#{name}", f"must be a column number from 1, got {raw!r}")
+    return value - 1
+
+
+def _unguard(cell: str) -> str:
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
+def parse_anki_csv(
+    text: str,
+    path: Path | str,
+    *,
+    default_deck: str | None = None,
+    separator: str | None = None,
+    skip_invalid: bool = False,
+) -> ParsedFile:
+    """Cards from Anki's text format. Raises :class:`FormatError` (only) for a bad file."""
+    path = Path(path)
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    lines = split_lines(text)
+    header = _read_header(lines)
+    data_lines = lines[header.line_count:]
+    if "separator" in header.values:
+        separator = _separator(path, header.values["separator"])
+    separator = separator or _sniff(data_lines)
+
+    html_flag = header.values.get("html", "").strip().lower()
+    html: bool | None = {"true": True, "false": False}.get(html_flag)
+    global_tags = tuple(header.values.get("tags", "").split())
+    default_name = header.values.get("deck", "").strip() or default_deck or path.stem
+    notetype_name = header.values.get("notetype", "").strip() or None
+    special = {name: _column(path, header, name) for name in _COLUMN_HEADERS}
+    names = [c.strip() for c in header.values.get("columns", "").split(separator)]
+    lowered = [n.lower() for n in names]
+    for name, aliases in (("tags column", {"tags"}), ("deck column", {"deck"}),
+                          ("guid column", _ID_NAMES), ("notetype column", {"notetype"})):
+        if special[name] is None:
+            special[name] = next((i for i, n in enumerate(lowered) if n in aliases), None)
+    special_columns = {i for i in special.values() if i is not None}
+
+    errors = RecordErrors(skip_invalid)
+    cards_by_deck: dict[str, list[CardRecord]] = {}
+    deck_names: dict[str, str] = {}
+    fast_basic = notetype_name is None or stock_notetype(notetype_name).name == "Basic"
+    reader = csv.reader(data_lines, delimiter=separator, strict=True)
+    line_offset = header.line_count
+    next_line = line_offset + 1
+    while True:
+        start = next_line
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FormatError(
+                path, f"line {start}", f"malformed CSV: {exc}",
+                hint='a field that starts with " must end with " (write "" for a quote inside it)',
+            ) from exc
+        next_line = line_offset + reader.line_num + 1
+        if header.formula_guard:
+            row = [_unguard(cell) for cell in row]
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"line {start}"
+
+        def cell(index: int | None, row: list[str] = row) -> str:
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        fields = [value for i, value in enumerate(row) if i not in special_columns]
+        deck_name = cell(special["deck column"]) or default_name
+        tags = global_tags + tuple(cell(special["tags column"]).split())
+        note_id = cell(special["guid column"])
+        base = key_from_id(note_id) if note_id else None
+        row_notetype = cell(special["notetype column"]) or notetype_name
+        if len(fields) < 2 and not (row_notetype and "cloze" in row_notetype.lower()):
+            errors.reject(FormatError(
+                path, where,
+                f"only {len(fields)} column{'s' if len(fields) != 1 else ''} of card text; "
+                "a card needs a front and a back",
+                hint=f"separate them with {separator!r} or set #separator: in the first line",
+            ))
+            continue
+        if fast_basic and row_notetype == notetype_name and not html and not (
+            html is None and (looks_like_html(fields[0]) or looks_like_html(fields[1]))
+        ):
+            front, back = tidy(fields[0]), tidy(fields[1])
+            rendered = [(0, front, back, "basic")]
+        else:
+            note_html = html if html is not None else any(looks_like_html(f) for f in fields)
+            notetype: NoteType = stock_notetype(row_notetype)
+            rendered = []
+            for ordinal in note_ordinals(notetype, fields):
+                card = render_card(notetype, fields, ordinal, html_mode=note_html,
+                                   tags=tags, deck=deck_name)
+                if card is not None:
+                    rendered.append((card.ordinal, card.front, card.back, card.kind))
+            if not rendered:
+                errors.reject(FormatError(
+                    path, where,
+                    f"this {notetype.name} note makes no card"
+                    + (" (a Cloze note needs {{c1::...}} in its text)" if notetype.is_cloze else ""),
+                ))
+                continue
+        key_name = deck_key(deck_name)
+        deck_names.setdefault(key_name, deck_name)
+        bucket = cards_by_deck.setdefault(key_name, [])
+        for ordinal, front, back, kind in rendered:
+            card_where = where if len(rendered) == 1 else f"{where}, card {ordinal + 1}"
+            if not front:
+                errors.reject(FormatError(path, card_where, "the front of the card is empty"))
+                continue
+            if not back:
+                errors.reject(FormatError(path, card_where, "the back of the card is empty"))
+                continue
+            key = (note_card_key(base, ordinal, cloze=kind == "cloze") if base
+                   else key_from_front(front))
+            bucket.append(CardRecord(key=key, front=front, back=back, tags=tags, kind=kind,
+                                     where=card_where))
+    decks = group_decks(cards_by_deck, deck_names, path)
+    return ParsedFile(path=path, format="csv", decks=decks, skipped=errors.skipped)

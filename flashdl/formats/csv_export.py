@@ -1,0 +1,48 @@
+"""Writing decks as CSV in Anki's text format, with its header lines.
+
+Anki (File > Import) reads the result as Basic notes: the header names the separator, the
+columns, and which columns hold the note id, the tags and the deck. The id column is the flashdl
+card key, so importing the file again (into flashdl or Anki) updates instead of duplicating.
+
+Spreadsheet formula injection: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return would run as a formula when the file is opened in a spreadsheet, so it gets a leading
+``'``. The ``#flashdl:formula-guard`` header tells flashdl's importer to take it off again; Anki
+ignores header lines it does not know.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from flashdl.formats.csv_anki import FORMULA_GUARD_HEADER, FORMULA_STARTS
+from flashdl.formats.records import DeckRecord
+
+_SEPARATOR_NAMES = {",": "Comma", "\t": "Tab", ";": "Semicolon"}
+
+
+def neutralize(cell: str) -> str:
+    """``=1+1`` -> ``'=1+1``: inert in a spreadsheet, readable everywhere."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def write_anki_csv(decks: Sequence[DeckRecord], *, separator: str = ",") -> str:
+    """The decks as one CSV file (cloze and demonstrate cards export their front and back)."""
+    name = _SEPARATOR_NAMES.get(separator)
+    if name is None:
+        raise ValueError(f"unsupported separator {separator!r}")
+    out = io.StringIO()
+    columns = ["id", "Front", "Back", "Tags", "Deck"]
+    out.write(
+        f"#separator:{name}\n#html:false\n{FORMULA_GUARD_HEADER}\n#notetype:Basic\n"
+        f"#columns:{separator.join(columns)}\n#guid column:1\n#tags column:4\n#deck column:5\n"
+    )
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    for deck in decks:
+        for card in deck.cards:
+            tags = " ".join("_".join(tag.split()) for tag in card.tags)
+            writer.writerow(
+                [neutralize(value) for value in (card.key, card.front, card.back, tags, deck.name)]
+            )
+    return out.getvalue()

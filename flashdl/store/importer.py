@@ -1,0 +1,368 @@
+"""``flashdl import`` against the store: every file of one call in ONE write transaction.
+
+Parsing happens first and entirely outside the database, so a bad file never opens a
+transaction. Then all decks are merged in a single ``store.write()``: an error, Ctrl-C or a
+killed process before the commit leaves the store exactly as it was. ``--dry-run`` runs the very
+same merge and rolls it back, so its report is what a real import would do.
+
+Identity is ``(deck key, card key)`` (keys come from :mod:`flashdl.formats.keys`). A card that is
+already there is updated in place (``--on-duplicate update``), left alone (``skip``) or added
+again under a fresh key (``new``); its review state and history are never touched, so
+re-importing a file is idempotent. New cards go in with bulk Core inserts: per-row ORM objects
+cost seconds on a 100,000-card file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flashdl.errors import UsageError
+from flashdl.formats.keys import deck_key, unique_key
+from flashdl.formats.records import CardRecord, DeckRecord, FormatError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from flashdl.formats.parsed import ParsedFile
+    from flashdl.store.db import Store
+
+ON_DUPLICATE = ("update", "skip", "new")
+CHUNK = 5_000
+#: Over this many cards, the CLI shows a progress bar.
+PROGRESS_THRESHOLD = 1_000
+
+Progress = Callable[[int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportOptions:
+    deck_name: str | None = None
+    fmt: str = "auto"
+    dry_run: bool = False
+    on_duplicate: str = "update"
+    skip_invalid: bool = False
+    with_scheduling: bool = False
+    sep: str | None = None
+    row_sep: str | None = None
+
+
+@dataclasses.dataclass
+class DeckOutcome:
+    key: str
+    name: str
+    sources: list[str]
+    new_deck: bool = False
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    scheduled: int = 0
+
+
+@dataclasses.dataclass
+class ImportReport:
+    decks: list[DeckOutcome]
+    dry_run: bool
+    invalid: list[FormatError] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    media_copied: int = 0
+    backup: Path | None = None
+
+    def total(self, field: str) -> int:
+        return sum(getattr(deck, field) for deck in self.decks)
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction of a dry run, so that it is rolled back."""
+
+
+@dataclasses.dataclass
+class _PlannedDeck:
+    record: DeckRecord
+    sources: list[str]
+
+
+def _plan(parsed: Sequence[ParsedFile], options: ImportOptions, report: ImportReport) -> list[_PlannedDeck]:
+    """Decks to merge: renamed by ``--deck``, same-key decks from several files combined, and
+    cards repeated within the import kept once (or, with ``--on-duplicate new``, kept apart)."""
+    merged: dict[str, _PlannedDeck] = {}
+    for item in parsed:
+        for deck in item.decks:
+            if options.deck_name:
+                name = options.deck_name.strip()
+                deck = dataclasses.replace(deck, key=deck_key(name), name=name)
+            plan = merged.get(deck.key)
+            if plan is None:
+                merged[deck.key] = _PlannedDeck(deck, [str(item.path)])
+                continue
+            if str(item.path) not in plan.sources:
+                plan.sources.append(str(item.path))
+            plan.record = dataclasses.replace(
+                plan.record,
+                description=plan.record.description or deck.description,
+                cards=plan.record.cards + deck.cards,
+            )
+    for plan in merged.values():
+        first_seen: dict[str, CardRecord] = {}
+        cards: list[CardRecord] = []
+        for card in plan.record.cards:
+            earlier = first_seen.get(card.key)
+            if earlier is None:
+                first_seen[card.key] = card
+                cards.append(card)
+            elif options.on_duplicate == "new":
+                card = dataclasses.replace(card, key=unique_key(card.key, set(first_seen)))
+                first_seen[card.key] = card
+                cards.append(card)
+            else:
+                report.warnings.append(
+                    f"deck {plan.record.key!r}: {card.where or card.key} repeats "
+                    f"{earlier.where or earlier.key} (same id or front); kept the first"
+                )
+        plan.record = dataclasses.replace(plan.record, cards=tuple(cards))
+    return list(merged.values())
+
+
+def _check_builtin_collisions(store: Store, plans: list[_PlannedDeck]) -> None:
+    from sqlalchemy import select
+
+    from flashdl.store.models import Deck
+
+    with store.read() as session:
+        builtin = set(session.scalars(select(Deck.key).where(Deck.origin == "builtin")))
+    for plan in plans:
+        if plan.record.key in builtin:
+            raise UsageError(
+                f"deck {plan.record.key!r} from {', '.join(plan.sources)} has the id of a "
+                "built-in deck",
+                hint="import it under another name with --deck NAME",
+            )
+
+
+def store_has_user_data(store: Store) -> bool:
+    """History or imported decks: what a backup before an import protects."""
+    from sqlalchemy import exists, select
+
+    from flashdl.store.models import Deck, ReviewLog, ReviewState
+
+    with store.read() as session:
+        return bool(session.scalar(select(
+            exists().where(ReviewLog.id.is_not(None))
+            | exists().where(ReviewState.card_id.is_not(None))
+            | exists().where(Deck.origin == "import")
+        )))
+
+
+def _card_row(record: CardRecord, deck_id: int, position: int, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "deck_id": deck_id, "key": record.key, "front": record.front, "back": record.back,
+        "tags": list(record.tags), "kind": record.kind, "demo_name": record.demo_name,
+        "demo_params": record.demo_params, "source": record.source, "position": position,
+        "content_hash": record.content_hash(), "suspended": False, "retired": False,
+        "created_at": now, "updated_at": now,
+    }
+
+
+def merge_deck(
+    session: Session,
+    deck: DeckRecord,
+    *,
+    on_duplicate: str = "update",
+    with_scheduling: bool = False,
+    today: dt.date,
+    progress: Progress | None = None,
+) -> DeckOutcome:
+    """Insert or update one imported deck and its cards inside the caller's transaction."""
+    from sqlalchemy import func, insert, select, update
+
+    from flashdl.store.models import Card, Deck, utcnow
+
+    now = utcnow()
+    outcome = DeckOutcome(deck.key, deck.name, [])
+    row = session.scalar(select(Deck).where(Deck.key == deck.key))
+    if row is None:
+        row = Deck(key=deck.key, name=deck.name, description=deck.description, origin="import",
+                   created_at=now, updated_at=now)
+        session.add(row)
+        session.flush()
+        outcome.new_deck = True
+    elif row.origin != "import":
+        raise UsageError(f"deck {deck.key!r} is a built-in deck",
+                         hint="import it under another name with --deck NAME")
+    elif (row.name, row.description) != (deck.name, deck.description or row.description):
+        row.name, row.description = deck.name, deck.description or row.description
+        row.updated_at = now
+    existing = {
+        key: (card_id, digest, retired)
+        for card_id, key, digest, retired in session.execute(
+            select(Card.id, Card.key, Card.content_hash, Card.retired).where(Card.deck_id == row.id)
+        )
+    }
+    highest = session.scalar(select(func.max(Card.position)).where(Card.deck_id == row.id))
+    next_position = 0 if highest is None else highest + 1
+    taken = set(existing)
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    schedules: dict[str, Any] = {}  # card key -> ImportedSchedule
+    for record in deck.cards:
+        found = existing.get(record.key)
+        if found is not None and on_duplicate == "new":
+            record = dataclasses.replace(record, key=unique_key(record.key, taken))
+            found = None
+        if found is None:
+            taken.add(record.key)
+            new_rows.append(_card_row(record, row.id, next_position, now))
+            next_position += 1
+            outcome.added += 1
+        elif on_duplicate == "skip":
+            outcome.skipped += 1
+            continue
+        else:
+            card_id, digest, retired = found
+            row_update = _card_row(record, row.id, 0, now)
+            if row_update["content_hash"] == digest and not retired:
+                outcome.unchanged += 1
+            else:
+                for unchanged_field in ("deck_id", "key", "position", "created_at", "suspended"):
+                    del row_update[unchanged_field]
+                updates.append({"id": card_id, **row_update})
+                outcome.updated += 1
+        if with_scheduling and record.schedule is not None:
+            schedules[record.key] = record.schedule
+    for start in range(0, len(new_rows), CHUNK):
+        chunk = new_rows[start:start + CHUNK]
+        session.execute(insert(Card), chunk)
+        if progress:
+            progress(len(chunk))
+    for start in range(0, len(updates), CHUNK):
+        session.execute(update(Card), updates[start:start + CHUNK])
+    if progress:
+        progress(len(deck.cards) - len(new_rows))
+    if schedules:
+        outcome.scheduled = _write_schedules(session, row.id, schedules, today)
+    return outcome
+
+
+def _write_schedules(session: Session, deck_id: int, schedules: dict[str, Any], today: dt.date) -> int:
+    """ReviewState rows from imported scheduling, only for cards that have no history yet."""
+    from sqlalchemy import insert, select
+
+    from flashdl.store.models import Card, ReviewLog, ReviewState
+
+    ids = {
+        key: card_id
+        for card_id, key in session.execute(select(Card.id, Card.key).where(Card.deck_id == deck_id))
+        if key in schedules
+    }
+    candidates = list(ids.values())
+    with_history: set[int] = set()
+    for start in range(0, len(candidates), CHUNK):
+        part = candidates[start:start + CHUNK]
+        with_history.update(session.scalars(select(ReviewState.card_id).where(ReviewState.card_id.in_(part))))
+        with_history.update(session.scalars(select(ReviewLog.card_id).where(ReviewLog.card_id.in_(part))))
+    rows = [
+        {
+            "card_id": card_id, "repetitions": s.repetitions, "ef_hundredths": s.ef_hundredths,
+            "interval": s.interval, "due": today + dt.timedelta(days=s.due_offset_days),
+            "needs_redrill": False, "lapses": s.lapses, "last_review": None,
+        }
+        for key, card_id in ids.items()
+        if card_id not in with_history and (s := schedules[key]) is not None
+    ]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(ReviewState), rows[start:start + CHUNK])
+    return len(rows)
+
+
+def _copy_media(parsed: Sequence[ParsedFile], report: ImportReport) -> None:
+    from flashdl import config
+
+    media = [m for item in parsed for m in item.media]
+    if not media:
+        return
+    folder = config.media_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        report.warnings.append(f"media not copied: cannot create {folder}: {exc.strerror}")
+        return
+    for item in media:
+        target = folder / item.safe_name
+        if target.exists():
+            continue  # content-addressed: same name, same bytes
+        partial = target.with_name(target.name + ".partial")
+        try:
+            shutil.copyfile(item.staged, partial)
+            os.replace(partial, target)
+            report.media_copied += 1
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            report.warnings.append(f"media {item.original_name!r} not copied: {exc.strerror}")
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[Path],
+    options: ImportOptions,
+    *,
+    today: dt.date,
+    max_bytes: int | None = None,
+    progress_factory: Callable[[int], tuple[Progress, Callable[[], None]]] | None = None,
+) -> ImportReport:
+    """Parse every file, then merge all of them in one transaction (rolled back on a dry run)."""
+    from flashdl.formats.load import ReadOptions, read_deck_file
+
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise UsageError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}")
+    if options.deck_name is not None and not options.deck_name.strip():
+        raise UsageError("--deck needs a non-empty name")
+    read_options = ReadOptions(
+        fmt=options.fmt, sep=options.sep, row_sep=options.row_sep,
+        skip_invalid=options.skip_invalid, with_scheduling=options.with_scheduling,
+        today=today, **({"max_bytes": max_bytes} if max_bytes is not None else {}),
+    )
+    parsed: list[ParsedFile] = []
+    try:
+        for path in paths:
+            parsed.append(read_deck_file(Path(path), read_options))
+        report = ImportReport(decks=[], dry_run=options.dry_run)
+        for item in parsed:
+            report.invalid.extend(item.skipped)
+            report.warnings.extend(item.warnings)
+        plans = _plan(parsed, options, report)
+        _check_builtin_collisions(store, plans)
+        if not options.dry_run and store.sqlite_path is not None and store_has_user_data(store):
+            from flashdl import config
+            from flashdl.store.backup import backup_sqlite
+
+            report.backup = backup_sqlite(store.sqlite_path, config.backups_dir(), "before-import")
+        total = sum(len(plan.record.cards) for plan in plans)
+        advance, finish = (progress_factory(total) if progress_factory and total > PROGRESS_THRESHOLD
+                           else (None, lambda: None))
+        try:
+            with store.write() as session:
+                for plan in plans:
+                    outcome = merge_deck(
+                        session, plan.record, on_duplicate=options.on_duplicate,
+                        with_scheduling=options.with_scheduling, today=today, progress=advance,
+                    )
+                    outcome.sources = plan.sources
+                    report.decks.append(outcome)
+                if options.dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        finally:
+            finish()
+        if not options.dry_run:
+            _copy_media(parsed, report)
+        return report
+    finally:
+        for item in parsed:
+            item.cleanup()
