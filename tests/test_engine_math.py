@@ -176,6 +176,10 @@ def test_lambda_sweep_matches_closed_forms() -> None:
     assert np.all(l1["w_star"][below] > 0)
     assert np.all(l1["w_star"][~below] == 0.0), "exactly zero at and beyond the threshold"
     assert l1["first_zero_lam"] == 1.5
+    for lam_max, points in ((2.0, 121), (7.3, 50)):  # the threshold is always part of the sweep
+        other = run_demo("lambda_sweep", lam_max=lam_max, points=points).values
+        assert other["first_zero_lam"] == 1.5
+        assert np.all(other["w_star"][other["lams"] < 1.5] > 0)
     l2 = run_demo("lambda_sweep", penalty="l2").values
     lam = l2["lams"]
     u = -2 * (1 + lam) + 2 * np.sqrt(1 + lam + lam**2)  # E0'(w) + 2 lam w = 0, w = 1 + u

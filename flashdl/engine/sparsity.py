@@ -224,9 +224,13 @@ def lambda_sweep_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     import numpy as np
 
     penalty, lam_max, points = params["penalty"], params["lam_max"], params["points"]
-    lams = np.linspace(0.0, lam_max, points)
     grad0 = float(lecture_grad0(0.0))
     threshold = abs(grad0)
+    # The threshold itself joins the sweep so the first exact zero lands exactly on it.
+    lams = np.union1d(
+        np.linspace(0.0, lam_max, points), [threshold] if threshold <= lam_max else []
+    )
+    points = lams.size
     zero_lo, one_hi = np.zeros(points), np.ones(points)
     # L1: for w > 0, E'(w) = E0'(w) + lam; at and beyond the threshold, 0 satisfies
     # the subgradient condition 0 in E0'(0) + lam * [-1, 1].
