@@ -75,7 +75,7 @@ def _quartiles(values: list[int]) -> tuple[int, int, int]:
     values = sorted(values)
 
     def at(fraction: float) -> int:
-        return values[min(len(values) - 1, int(fraction * len(values)))]
+        return values[int(fraction * (len(values) - 1))]
 
     low = at(0.25)
     mid = max(at(0.5), low + 1)

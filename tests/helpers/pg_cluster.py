@@ -86,23 +86,30 @@ class PgServer:
         self.root = root
         self._stop_cmd = stop
         self._user = user
+        self._strategy: str | None = None
 
     def url(self, dbname: str) -> str:
         from sqlalchemy.engine import make_url
 
         return make_url(self.admin_url).set(database=dbname).render_as_string(hide_password=False)
 
-    def _admin(self, sql: str) -> None:
+    def _admin(self, sql: str) -> object:
         import psycopg
 
         conninfo = self.admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            cursor = conn.execute(sql)  # type: ignore[arg-type]
+            row = cursor.fetchone() if cursor.description else None
+        return row[0] if row else None
 
     def create_database(self, prefix: str = "t") -> str:
         """A new, empty database; returns its SQLAlchemy URL."""
+        if self._strategy is None:
+            # PostgreSQL 15+ copies a small template much faster file by file than through WAL.
+            version = int(str(self._admin("SHOW server_version_num")))
+            self._strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
         name = f"{prefix}_{os.getpid()}_{next(_names)}"
-        self._admin(f'CREATE DATABASE "{name}"')
+        self._admin(f'CREATE DATABASE "{name}"{self._strategy}')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
