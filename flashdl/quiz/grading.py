@@ -19,10 +19,6 @@ from flashdl.quiz.text import answer_keys, normalize, numbers, operators
 
 #: Similarity (0..100) from which a typed answer is right.
 TYPED_THRESHOLD = 85.0
-#: An answer is compared with a part of an accepted form only when it is at least this long...
-PARTIAL_MIN_CHARS = 8
-#: ...and at least this share of the form's length (so "the" never matches a sentence).
-PARTIAL_MIN_SHARE = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,10 +32,10 @@ class TypedVerdict:
 def _score(given: str, key: str) -> float:
     if not given or not key:
         return 0.0
-    score = max(fuzz.ratio(given, key), fuzz.token_sort_ratio(given, key))
-    if len(given) >= PARTIAL_MIN_CHARS and len(given) >= PARTIAL_MIN_SHARE * len(key):
-        score = max(score, fuzz.partial_ratio(given, key))
-    return float(score)
+    # Whole-string measures only: matching a part of the answer would accept "it is weight" for
+    # "it is weight decay". Shorter accepted forms (the first clause, the head before a colon)
+    # are what make short answers count.
+    return float(max(fuzz.ratio(given, key), fuzz.token_sort_ratio(given, key)))
 
 
 def grade_typed(

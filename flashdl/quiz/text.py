@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 OPTION_MAX_CHARS = 110
 LINE_MAX_CHARS = 74
 #: A first sentence shorter than this ("Usually not.") takes the next sentence along.
-SHORT_SENTENCE = 12
+SHORT_SENTENCE = 20
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1", re.DOTALL)
@@ -27,7 +27,7 @@ _SENTENCE_END = re.compile(
 )
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-", "’": "'", "‘": "'",
                          "“": '"', "”": '"'})
-_DROP_PUNCT = re.compile(r"[,;:!?\"'`*_]|\.(?!\d)|(?<!\d)\.")
+_DROP_PUNCT = re.compile(r"[,;:!?\"'`*_]|\.(?!\d)")
 _SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

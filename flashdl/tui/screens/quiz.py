@@ -1,0 +1,422 @@
+"""The quiz screen: one question at a time, graded on the spot, stored as it is answered.
+
+Flow per question: ask -> the learner answers (keys or mouse) -> the answer is graded, committed to
+the store and the right answer shown -> Enter moves on. After the last question, when the time
+limit runs out or on Escape, the attempt is closed and the end screen takes over. The quiz itself
+(questions, options, order) comes from the pure :func:`flashdl.quiz.builder.build_quiz`, seeded,
+so a ``--seed`` reproduces it exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from flashdl.quiz.builder import QuizPlan, build_quiz
+from flashdl.quiz.cards import TYPE_NAMES, QuizConfig
+from flashdl.quiz.questions import (
+    ExerciseQuestion,
+    GradedItem,
+    Matching,
+    MultipleChoice,
+    Question,
+    TrueFalse,
+    TypedAnswer,
+)
+from flashdl.store.quiz import (
+    StoredAnswer,
+    finish_attempt,
+    load_selection,
+    override_answer,
+    record_quiz_answer,
+    start_attempt,
+)
+from flashdl.tui.screens.quiz_end import QuizEndScreen, QuizOutcome
+from flashdl.tui.screens.quiz_questions import (
+    AnswerInput,
+    Choice,
+    ChoicePanel,
+    MatchPanel,
+    Plain,
+)
+
+if TYPE_CHECKING:
+    from flashdl.store.db import Store
+
+MC_KEYS = "1234"
+HINTS = {
+    "mc": "Press 1-4 or click an option.",
+    "tf": "Press t (true) or f (false), or click.",
+    "typed": "Type the answer and press Enter.",
+    "exercise": "Type the number (several: separate them with commas) and press Enter.",
+    "match": "Choose a prompt (1-5 or click), then its answer (a-e or click); Enter checks.",
+}
+
+
+def format_clock(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.999))  # a countdown shows 00:01 until time is really up
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class QuizScreen(Screen[None]):
+    """A practice test over the configured decks."""
+
+    DEFAULT_CSS = """
+    QuizScreen { layout: vertical; }
+    QuizScreen #status { height: 1; padding: 0 1; background: $panel; }
+    QuizScreen #notices { height: auto; padding: 0 1; color: $warning; }
+    QuizScreen #body { height: 1fr; padding: 0 1; }
+    QuizScreen #prompt { text-style: bold; margin: 1 0 0 0; }
+    QuizScreen #hint { color: $text-muted; margin: 1 0 0 0; }
+    QuizScreen #feedback { margin: 1 0 0 0; padding: 0 1; height: auto; }
+    QuizScreen #feedback.-right { border-left: thick $success; }
+    QuizScreen #feedback.-wrong { border-left: thick $error; }
+    """
+
+    BINDINGS = [
+        Binding("1", "pick(0)", "1-4 choose", show=False),
+        Binding("2", "pick(1)", show=False),
+        Binding("3", "pick(2)", show=False),
+        Binding("4", "pick(3)", show=False),
+        Binding("5", "pick(4)", show=False),
+        *(Binding(key, f"pick_answer({i})", show=False) for i, key in enumerate("abcde")),
+        Binding("t", "true_false(True)", "true"),
+        Binding("f", "true_false(False)", "false"),
+        Binding("enter", "proceed", "next"),
+        Binding("o", "override", "I was right"),
+        Binding("escape", "end_quiz", "end quiz"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        config: QuizConfig,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.clock = clock
+        seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
+        self.deck_keys, cards = load_selection(self.store, config.deck_keys)
+        self.plan: QuizPlan = build_quiz(cards, count=config.count, types=config.types, seed=seed)
+        self.index = 0
+        self.position = 0
+        self.answered: StoredAnswer | None = None  # set while the answer to a question is shown
+        self.current_answers: list[StoredAnswer] = []
+        self.results: list[StoredAnswer] = []
+        self.attempt_id: int | None = None
+        self.started = 0.0
+        self.question_started = 0.0
+        self.finished = False
+        self._match_was_complete = False
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Plain(id="status")
+        yield Plain("\n".join(self.plan.notices), id="notices")
+        with VerticalScroll(id="body"):
+            yield Plain(id="prompt")
+            yield Plain(id="hint")
+            yield Plain(id="feedback")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.attempt_id = start_attempt(
+            self.store,
+            deck_keys=self.deck_keys,
+            types=self.config.types,
+            seed=self.plan.seed,
+            question_count=self.plan.item_count,
+            time_limit_s=self.config.time_limit_s,
+            update_schedule=self.config.update_schedule,
+        )
+        self.started = self.clock()
+        self.query_one("#notices").display = bool(self.plan.notices)
+        if self.config.time_limit_s:
+            self.set_interval(0.5, self._tick)
+        await self._ask()
+
+    @property
+    def question(self) -> Question:
+        return self.plan.questions[self.index]
+
+    @property
+    def today(self) -> dt.date:
+        return self.config.today or getattr(self.app, "today", None) or dt.date.today()
+
+    def _update_status(self) -> None:
+        total = len(self.plan.questions)
+        right = sum(1 for r in self.results if r.item.correct)
+        parts = [
+            f"Question {min(self.index + 1, total)} of {total} · {TYPE_NAMES[self.question.qtype]}",
+            f"Score {right}/{len(self.results)}",
+        ]
+        if self.config.time_limit_s:
+            left = self.config.time_limit_s - (self.clock() - self.started)
+            parts.append(f"Time left {format_clock(left)}")
+        self.query_one("#status", Plain).show("   ".join(parts))
+
+    def _tick(self) -> None:
+        if self.finished:
+            return
+        self._update_status()
+        if self.clock() - self.started >= (self.config.time_limit_s or 0):
+            self._finish(time_up=True)
+
+    async def _ask(self) -> None:
+        question = self.question
+        self.answered = None
+        self.current_answers = []
+        self._match_was_complete = False
+        body = self.query_one("#body", VerticalScroll)
+        for old in body.query("ChoicePanel, AnswerInput, MatchPanel"):
+            await old.remove()
+        feedback = self.query_one("#feedback", Plain)
+        feedback.show("")
+        feedback.display = False
+        feedback.remove_class("-right", "-wrong")
+
+        prompt = self.query_one("#prompt", Plain)
+        prompt.show(question.prompt)
+        if isinstance(question, MultipleChoice):
+            rows = [(MC_KEYS[i], text, i) for i, text in enumerate(question.options)]
+            widget: ChoicePanel | AnswerInput | MatchPanel = ChoicePanel(rows)
+        elif isinstance(question, TrueFalse):
+            prompt.show(f"{question.prompt}\n\nTrue or false: {question.statement}")
+            widget = ChoicePanel([("t", "True", True), ("f", "False", False)])
+        elif isinstance(question, TypedAnswer):
+            widget = AnswerInput("type the answer, Enter to submit")
+        elif isinstance(question, ExerciseQuestion):
+            widget = AnswerInput("type the number(s), Enter to submit")
+        else:
+            widget = MatchPanel(question)
+        hint = self.query_one("#hint", Plain)
+        hint.show(HINTS[question.qtype])
+        hint.display = True
+        await body.mount(widget, before=hint)
+        body.scroll_home(animate=False)
+        if isinstance(widget, AnswerInput):
+            widget.query_one(Input).focus()
+        else:
+            self.set_focus(None)
+        self.question_started = self.clock()
+        self._update_status()
+        self.refresh_bindings()
+
+    # --- answering --------------------------------------------------------------------------
+
+    def _duration_ms(self) -> int:
+        return int((self.clock() - self.question_started) * 1000)
+
+    def _grade(self, items: list[GradedItem]) -> None:
+        """Store the graded items (each committed at once) and show the right answer."""
+        assert self.attempt_id is not None
+        duration = self._duration_ms()
+        for item in items:
+            stored = record_quiz_answer(
+                self.store,
+                self.attempt_id,
+                self.position,
+                item,
+                duration_ms=duration,
+                update_schedule=self.config.update_schedule,
+                today=self.today,
+            )
+            self.position += 1
+            self.current_answers.append(stored)
+            self.results.append(stored)
+        self.answered = self.current_answers[-1]
+        self._show_feedback()
+        self._update_status()
+        self.refresh_bindings()
+
+    def _show_feedback(self) -> None:
+        question = self.question
+        items = [s.item for s in self.current_answers]
+        right = sum(1 for item in items if item.correct)
+        feedback = self.query_one("#feedback", Plain)
+        if isinstance(question, Matching):
+            verdict = f"{right} of {len(items)} pairs right."
+            lines = [verdict]
+        else:
+            item = items[0]
+            overridden = " (overridden: you said you were right)" if item.overridden else ""
+            lines = [("✓ Right." if item.correct else "✗ Wrong.") + overridden]
+            if isinstance(question, TrueFalse):
+                lines.append(f"The statement is {'true' if question.is_true else 'false'}.")
+            if not isinstance(question, MultipleChoice) or not item.correct:
+                lines.append(f"Answer: {self._answer_text(question)}")
+            if question.explanation and question.explanation != self._answer_text(question):
+                lines.append("")
+                lines.append(question.explanation)
+            if isinstance(question, (TypedAnswer, ExerciseQuestion)) and not item.correct:
+                lines.append("")
+                lines.append("Press o if you were right after all.")
+        all_right = right == len(items)
+        feedback.set_class(all_right, "-right")
+        feedback.set_class(not all_right, "-wrong")
+        feedback.show("\n".join(lines))
+        feedback.display = True
+        self.query_one("#hint").display = False
+        self.set_focus(None)
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
+
+    @staticmethod
+    def _answer_text(question: Question) -> str:
+        if isinstance(question, TrueFalse):
+            return question.right_answer
+        return question.expected if not isinstance(question, Matching) else ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show in the footer only the keys that do something now."""
+        if self.finished or not self.plan.questions:
+            return action == "end_quiz"
+        question = self.question
+        asking = self.answered is None
+        if action == "pick":
+            return asking and isinstance(question, (MultipleChoice, Matching))
+        if action == "pick_answer":
+            return asking and isinstance(question, Matching)
+        if action == "true_false":
+            return asking and isinstance(question, TrueFalse)
+        if action == "override":
+            return (
+                self.answered is not None
+                and isinstance(question, (TypedAnswer, ExerciseQuestion))
+                and not self.answered.item.correct
+            )
+        if action == "proceed":
+            if asking:
+                return isinstance(question, Matching) and self._match_panel().complete
+            return True
+        return True
+
+    def _match_panel(self) -> MatchPanel:
+        return self.query_one(MatchPanel)
+
+    def action_pick(self, index: int) -> None:
+        question = self.question
+        if self.answered is not None:
+            return
+        if isinstance(question, MultipleChoice) and index < len(question.options):
+            self._answer_choice(index)
+        elif isinstance(question, Matching):
+            self._match_panel().pick_prompt(index)
+
+    def action_pick_answer(self, index: int) -> None:
+        if self.answered is None and isinstance(self.question, Matching):
+            self._match_panel().pick_answer(index)
+
+    def action_true_false(self, value: bool) -> None:
+        if self.answered is None and isinstance(self.question, TrueFalse):
+            self._answer_choice(value)
+
+    def _answer_choice(self, value: int | bool) -> None:
+        question = self.question
+        panel = self.query_one(ChoicePanel)
+        if isinstance(question, MultipleChoice):
+            item = question.grade(int(value))
+            panel.reveal(int(value), question.answer_index)
+        else:
+            assert isinstance(question, TrueFalse)
+            item = question.grade(bool(value))
+            panel.reveal(bool(value), question.is_true)
+        self._grade([item])
+
+    @on(Choice.Picked)
+    def _choice_clicked(self, message: Choice.Picked) -> None:
+        if message.choice.group:  # matching rows are handled by their panel
+            return
+        if self.answered is None:
+            self._answer_choice(message.choice.value)
+
+    @on(MatchPanel.Changed)
+    def _match_changed(self, message: MatchPanel.Changed) -> None:
+        # Enter ("check") appears in the footer once every prompt has an answer
+        if message.panel.complete != self._match_was_complete:
+            self._match_was_complete = message.panel.complete
+            self.refresh_bindings()
+
+    @on(Input.Submitted, "#answer-input")
+    def _typed_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        question = self.question
+        if self.answered is not None or not isinstance(question, (TypedAnswer, ExerciseQuestion)):
+            return
+        event.input.disabled = True
+        self._grade([question.grade(event.value)])
+
+    def action_override(self) -> None:
+        answered = self.answered
+        if (
+            answered is None
+            or answered.item.correct
+            or not isinstance(self.question, (TypedAnswer, ExerciseQuestion))
+        ):
+            return
+        updated = override_answer(self.store, answered, today=self.today)
+        self.current_answers[-1] = updated
+        self.results[-1] = updated
+        self.answered = updated
+        self._show_feedback()
+        self._update_status()
+        self.refresh_bindings()
+
+    async def action_proceed(self) -> None:
+        question = self.question
+        if self.answered is None:
+            if isinstance(question, Matching) and self._match_panel().complete:
+                panel = self._match_panel()
+                panel.reveal()
+                self._grade(question.grade(panel.pairs))
+            return
+        if self.index + 1 < len(self.plan.questions):
+            self.index += 1
+            await self._ask()
+        else:
+            self._finish(time_up=False)
+
+    def action_end_quiz(self) -> None:
+        self._finish(time_up=False)
+
+    # --- the end ---------------------------------------------------------------------------
+
+    def _close_attempt(self) -> None:
+        if self.finished or self.attempt_id is None:
+            return
+        self.finished = True
+        finish_attempt(self.store, self.attempt_id)
+
+    def _finish(self, *, time_up: bool) -> None:
+        if self.finished:
+            return
+        elapsed = self.clock() - self.started
+        self._close_attempt()
+        outcome = QuizOutcome(
+            attempt_id=self.attempt_id or 0,
+            total=self.plan.item_count,
+            answered=len(self.results),
+            correct=sum(1 for r in self.results if r.item.correct),
+            elapsed_s=elapsed,
+            time_up=time_up,
+            missed=tuple(r.item for r in self.results if not r.item.correct),
+            today=self.today,
+        )
+        self.app.switch_screen(QuizEndScreen(self.store, outcome))
+
+    def on_unmount(self) -> None:
+        # Quitting the app mid-quiz still closes the attempt; the answers are already stored.
+        self._close_attempt()
