@@ -88,8 +88,12 @@ def _apply_scripts(text: str) -> str:
     return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
+#: Operators written before their operand; ``\partial L`` reads as ∂L, one term, not two.
+_PREFIX_SPACE = re.compile(r"(?<=[∂∇√∑∏∫Δδ])\s+")
+
+
 def _bracketed(text: str) -> str:
-    text = text.strip()
+    text = _PREFIX_SPACE.sub("", text.strip())
     plain = text.replace(_OPEN, "").replace(_CLOSE, "")
     return f"({text})" if _NEEDS_BRACKETS.search(plain) else text
 

@@ -131,9 +131,11 @@ class FlashdlApp(App[None]):
 
     def action_help(self) -> None:
         from flashdl.tui.screens.help import HelpScreen
+        from flashdl.tui.screens.study import StudyScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            context = "study" if isinstance(self.screen, StudyScreen) else "decks"
+            self.push_screen(HelpScreen(context))
 
     def study(self, *, deck_keys: Sequence[str] | None = None, card_ids: Sequence[int] | None = None) -> None:
         """Start a study session on top of the current screen (the quiz's "study the missed

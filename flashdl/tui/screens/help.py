@@ -1,4 +1,5 @@
-"""The keys, on one screen (``?`` from anywhere)."""
+"""The keys, on one screen (``?`` from anywhere): those of the screen you are on, then the
+ones that work everywhere."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from textual.widgets import Static
 
 from flashdl.scheduler.sm2 import QUALITY_LABELS
 
-HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
+
+
+def _grades(grades: range) -> str:
+    """``0 blackout · 1 recognised · ...``: the SM-2 labels without their "wrong,"/"right,"."""
+    return " · ".join(f"{g} {QUALITY_LABELS[g].split(', ', 1)[-1]}" for g in grades)
+
+
+HELP_SECTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "decks": (
         "Deck list",
         (
             ("↑ ↓", "choose a deck"),
@@ -21,49 +29,57 @@ HELP_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("q", "quit"),
         ),
     ),
-    (
+    "study": (
         "Studying",
         (
-            ("Space / Enter", "show the answer"),
-            *((str(g), f"grade: {label}") for g, label in QUALITY_LABELS.items()),
+            ("Space, Enter", "show the answer (exercises: check what you typed)"),
+            ("0 1 2", f"grade it wrong: {_grades(range(0, 3))}"),
+            ("3 4 5", f"grade it right: {_grades(range(3, 6))}"),
             ("Enter", "accept the suggested grade (exercises)"),
-            ("u", "undo the last answer, suspension or burial (again and again)"),
-            ("s", "suspend the card (it stops coming up)"),
+            ("u", "undo the last answer, suspension or burial; again and again"),
+            ("s", "suspend the card: it stops coming up"),
             ("b", "bury the card until tomorrow"),
-            ("r  [  ]", "demo panel: re-run, step the selected parameter"),
+            ("r  [  ]", "demo: re-run with a new seed, step the selected parameter"),
+            ("Tab", "into the demo panel, to pick the parameter"),
             ("q", "end the session and see the summary"),
         ),
     ),
-    (
+    "everywhere": (
         "Everywhere",
         (
             ("?", "this help"),
-            ("Ctrl+P", "command palette (themes: dark, light, ...)"),
+            ("Ctrl+P", "command palette: themes (dark, light, ...) and more"),
             ("Ctrl+Q", "quit flashdl"),
         ),
     ),
-)
+}
 
 GRADING = (
-    "Grades below 4 bring the card back a few cards later in this session, until you give it "
-    "a 4 or a 5. Every answer is saved before the next card shows."
+    "A grade below 4 brings the card back a few cards later, until you give it a 4 or 5. "
+    "Every answer is saved before the next card shows."
 )
 
 
-def help_text() -> str:
+def help_text(context: str = "decks") -> str:
+    """The keys of ``context`` (a key of :data:`HELP_SECTIONS`) and the global ones."""
     lines: list[str] = []
-    for title, keys in HELP_SECTIONS:
+    for name in (context, "everywhere"):
+        title, keys = HELP_SECTIONS.get(name, HELP_SECTIONS["decks"])
         lines.append(title)
-        lines.extend(f"  {key:<15}{what}" for key, what in keys)
+        lines.extend(f"  {key:<14}{what}" for key, what in keys)
         lines.append("")
-    lines.append(GRADING)
-    return "\n".join(lines)
+    if context == "study":
+        lines.append(GRADING)
+    return "\n".join(lines).rstrip()
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
+    def __init__(self, context: str = "decks") -> None:
+        super().__init__()
+        self.context = context
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static("flashdl keys", id="help-title", markup=False)
-            yield Static(help_text(), id="help-text", markup=False)
+            yield Static(help_text(self.context), id="help-text", markup=False)

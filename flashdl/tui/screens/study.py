@@ -143,7 +143,6 @@ class StudyScreen(Screen[None]):
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
-        self.set_class(phase == "answer", "-revealed")
         self.query_one("#study-message").display = phase in ("loading", "empty")
         self.query_one("#front").display = phase in ("front", "answer")
         self.query_one("#answer").display = phase == "answer"
@@ -180,7 +179,6 @@ class StudyScreen(Screen[None]):
         self.query_one("#card-meta", Static).update(self._card_meta(card))
         self._update_progress()
         await self.query_one("#front", CardText).show(card.front)
-        await self.query_one("#back", CardText).show(card.back)
         self._set_phase("front")
         self.query_one("#card").scroll_home(animate=False)
         if card.kind == "exercise":
@@ -190,12 +188,16 @@ class StudyScreen(Screen[None]):
         self._shown_at = self._clock()
 
     async def _clear_card(self) -> None:
-        self.suggested_grade = None
-        self.query_one(GradeBar).suggest(None)
+        if self.suggested_grade is not None:
+            self.suggested_grade = None
+            self.query_one(GradeBar).suggest(None)
         answer = self.query_one("#answer")
-        answer.remove_class("-with-demo")
-        await self.query("#answer > .demo").remove()
-        await self.query_one("#exercise-slot").remove_children()
+        if answer.has_class("-with-demo"):
+            answer.remove_class("-with-demo")
+            await self.query("#answer > .demo").remove()
+        slot = self.query_one("#exercise-slot")
+        if slot.children:
+            await slot.remove_children()
 
     def _card_meta(self, card: StudyCard) -> str:
         assert self.session is not None
@@ -260,6 +262,7 @@ class StudyScreen(Screen[None]):
             return
         self.suggested_grade = suggested
         self.query_one(GradeBar).suggest(suggested)
+        await self.query_one("#back", CardText).show(self.card.back)
         self._set_phase("answer")
         if self.card.kind == "demonstrate" and self.card.demo_name:
             await self._mount_demo(self.card)
@@ -344,7 +347,7 @@ class StudyScreen(Screen[None]):
                 session_id=self.session_id,
             )
         except FlashdlError as exc:
-            self.notify(f"{exc}. The answer was not saved; try again.", severity="error", markup=False)
+            self.notify(f"The answer was not saved: {exc}", severity="error", markup=False)
             return
         self.session.answer(grade, token=answer.log_id, duration_ms=duration_ms)
         await self.show_current()
@@ -394,7 +397,7 @@ class StudyScreen(Screen[None]):
         try:
             func(*args)
         except FlashdlError as exc:
-            self.notify(f"{exc}. Nothing was changed.", severity="error", markup=False)
+            self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
             return False
         return True
 
