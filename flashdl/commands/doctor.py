@@ -24,6 +24,7 @@ LABELS = {"ok": "ok", "problem": "PROBLEM", "fixed": "fixed", "skipped": "skippe
 def run(args: argparse.Namespace) -> int:
     import dataclasses
     import json
+    import sqlite3
 
     from sqlalchemy.exc import DBAPIError
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             report = diagnose(store, fix=args.fix, backup=backup)
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             raise sqlite_error_message(exc, store.display_name) from exc
     finally:
         store.close()
@@ -70,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
         if finding.hint and finding.status == "problem":
             print(f"  {'':<8} {'':<{width}}  -> {finding.hint}")
     if report.problems:
+        fixable = any("--fix" in f.hint for f in report.problems)
         print(f"{len(report.problems)} problem(s) remain."
-              + ("" if args.fix else " Run `flashdl doctor --fix` to repair what is safe."))
+              + (" Run `flashdl doctor --fix` to repair what is safe." if fixable else ""))
         return 1
     fixed = sum(f.status == "fixed" for f in report.findings)
     print(f"All good{f' after {fixed} repair(s)' if fixed else ''}.")

@@ -249,6 +249,43 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
     check_backup_file(backup)
     safety = None
     if db_path.exists():
-        safety = backup_sqlite(db_path, config.backups_dir(), "before-restore")
-    restore_sqlite(backup, db_path)
+        try:
+            safety = backup_sqlite(db_path, config.backups_dir(), "before-restore")
+        except StoreError:
+            # Too damaged to read page by page: keep its bytes as they are instead.
+            safety = _copy_raw(db_path, config.backups_dir())
+    try:
+        restore_sqlite(backup, db_path)
+    except StoreError:
+        _replace_file(backup, db_path)
     return safety
+
+
+def _copy_raw(db_path: Path, dest_dir: Path) -> Path:
+    import shutil
+
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime(_STAMP)
+    dest = dest_dir / f"{_prefix(db_path)}-{stamp}-before-restore-damaged.sqlite3"
+    shutil.copyfile(db_path, dest)
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, dest.with_name(dest.name + "-wal"))
+    return dest
+
+
+def _replace_file(backup: Path, db_path: Path) -> None:
+    """Restore by renaming a complete copy over the database file (for a file SQLite cannot
+    open any more). The rename is atomic; the stale WAL and shared-memory files go first."""
+    import shutil
+
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    try:
+        shutil.copyfile(backup, tmp)
+        _fsync(tmp)
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"could not restore {db_path} from {backup}: {exc}") from exc

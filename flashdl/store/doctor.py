@@ -60,8 +60,13 @@ def _ids(ids: list[int], limit: int = 8) -> str:
 
 
 def _integrity(conn: Connection, report: Report) -> bool:
+    import sqlite3
+
     raw = conn.connection.dbapi_connection
-    rows = [r[0] for r in raw.execute("PRAGMA integrity_check").fetchall()]
+    try:
+        rows = [r[0] for r in raw.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.DatabaseError as exc:  # too damaged to even check
+        rows = [str(exc)]
     if rows == ["ok"]:
         report.add("integrity check", OK)
         return True
@@ -71,8 +76,14 @@ def _integrity(conn: Connection, report: Report) -> bool:
 
 
 def _foreign_key_check(conn: Connection, report: Report) -> None:
+    import sqlite3
+
     raw = conn.connection.dbapi_connection
-    rows = raw.execute("PRAGMA foreign_key_check").fetchall()
+    try:
+        rows = raw.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        report.add("foreign key check", PROBLEM, str(exc))
+        return
     if not rows:
         report.add("foreign key check", OK)
         return
