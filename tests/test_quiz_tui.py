@@ -70,7 +70,7 @@ async def test_a_full_quiz_with_every_type_is_stored_answer_by_answer(qstore):
         shown = screen_text(app)
         assert "Quiz finished." in shown
         assert "Score 8/9 (89%)" in shown  # 1 mc + 1 typed (overridden) + 5 pairs + 1 exercise
-        assert "[true/false]" in shown  # the missed question is listed
+        assert "(true/false)" in shown  # the missed question is listed
 
     attempt = rows(qstore, QuizAttempt, QuizAttempt.id)
     assert len(attempt) == 1
@@ -334,6 +334,11 @@ async def test_the_quiz_opens_from_the_flashdl_app(db_url):
         await pilot.pause()
         await answer(pilot, right=True)
         assert "✓ Right." in screen_text(app)
-        store = app.store
-        with store.read() as session:
+        with app.store.read() as session:
             assert session.execute(select(QuizAnswer.correct)).scalars().all() == [True]
+        app.exit()  # quitting mid-quiz still closes the attempt before the store closes
+    from flashdl.store import open_store
+
+    with open_store(db_url) as store:
+        [attempt] = rows(store, QuizAttempt, QuizAttempt.id)
+        assert attempt.finished_at is not None and attempt.correct_count == 1

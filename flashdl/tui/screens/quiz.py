@@ -100,13 +100,13 @@ class QuizScreen(Screen[None]):
     def __init__(
         self,
         store: Store,
-        config: QuizConfig,
+        config: QuizConfig | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.store = store
-        self.config = config
+        self.config = config = config or QuizConfig()
         self.clock = clock
         seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
         self.deck_keys, cards = load_selection(self.store, config.deck_keys)

@@ -54,7 +54,8 @@ class QuizEndScreen(Screen[None]):
     QuizEndScreen #title { text-style: bold; padding: 1 1 0 1; }
     QuizEndScreen #summary { padding: 0 1 1 1; }
     QuizEndScreen #missed { height: 1fr; padding: 0 1; }
-    QuizEndScreen .missed-item { margin: 0 0 1 0; }
+    QuizEndScreen .missed-prompt { text-style: bold; }
+    QuizEndScreen .missed-detail { margin: 0 0 1 2; }
     """
 
     BINDINGS = [
@@ -80,17 +81,12 @@ class QuizEndScreen(Screen[None]):
         yield Plain("\n".join(summary), id="summary")
         with VerticalScroll(id="missed"):
             for item in o.missed:
-                yield Plain(self._describe(item), classes="missed-item")
+                prompt = clip(item.prompt.replace("\n", " "), 150)
+                yield Plain(f"✗ {prompt}  ({TYPE_NAMES[item.qtype]})", classes="missed-prompt")
+                given = item.given if item.given else "(no answer)"
+                yield Plain(f"answer: {clip(item.expected, 150)}\nyours:  {clip(given, 150)}",
+                            classes="missed-detail")
         yield Footer()
-
-    @staticmethod
-    def _describe(item: GradedItem) -> str:
-        given = item.given if item.given else "(no answer)"
-        return (
-            f"✗ [{TYPE_NAMES[item.qtype]}] {clip(item.prompt.replace(chr(10), ' '), 150)}\n"
-            f"  answer: {clip(item.expected, 150)}\n"
-            f"  yours:  {clip(given, 150)}"
-        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "study_missed":

@@ -112,7 +112,10 @@ class AnswerInput(Vertical):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, id="answer-input")
+        answer = Input(placeholder=self.placeholder, id="answer-input")
+        # A blinking cursor makes headless screenshots depend on timing; terminals keep it.
+        answer.cursor_blink = not self.app.is_headless
+        yield answer
 
 
 class MatchPanel(Vertical):

@@ -1,0 +1,170 @@
+"""``flashdl quiz``: arguments are checked before the terminal UI starts; the UI gets them all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, run_flashdl
+from fixtures.quiz_support import FIXTURE_DECK, import_fixture_deck
+
+from flashdl.cli import main
+from flashdl.quiz.builder import build_quiz
+from flashdl.quiz.cards import QUESTION_TYPES
+
+
+class RecordingApp:
+    """Stands in for FlashdlApp: records how the command started the UI."""
+
+    started: list[dict] = []
+
+    def __init__(self, store_url=None, **kwargs):
+        self.kwargs = {"store_url": store_url, **kwargs}
+        self.error = None
+        self.return_code = 0
+
+    def run(self):
+        RecordingApp.started.append(self.kwargs)
+
+
+class NoDb:
+    db = None
+
+
+@pytest.fixture
+def home_store():
+    """The store flashdl opens by default (in this test's FLASHDL_HOME), with the fixture deck."""
+    from flashdl.commands.common import open_synced_store
+
+    store = open_synced_store(NoDb())
+    import_fixture_deck(store)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    import flashdl.tui.app
+
+    RecordingApp.started = []
+    monkeypatch.setattr(flashdl.tui.app, "FlashdlApp", RecordingApp)
+    return RecordingApp.started
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--types", "mc,essay"], "unknown question type 'essay' (use some of mc,tf,typed,match,exercise)"),
+    (["--types", ","], "no question types given"),
+    (["--count", "0"], "--count must be at least 1, not 0"),
+    (["--count", "ten"], "--count must be a whole number, not 'ten'"),
+    (["--time-limit", "-5"], "--time-limit must be a positive number of minutes, not -5"),
+    (["--time-limit", "0"], "--time-limit must be a positive number of minutes"),
+    (["--time-limit", "soon"], "--time-limit must be a number of minutes, not 'soon'"),
+    (["--time-limit", "nan"], "--time-limit must be a positive number of minutes"),
+    (["--seed", "-1"], "--seed must be at least 0"),
+    (["no-such-deck"], "no deck called 'no-such-deck'"),
+])
+def test_bad_arguments_are_one_clear_line_and_no_ui(args, message, recorded, capsys):
+    assert main(["quiz", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("flashdl: error: ") and err.count("\n") == 1
+    assert message in err
+    assert recorded == []
+
+
+def test_an_empty_selection_is_an_error_before_the_ui(home_store, recorded, capsys):
+    from flashdl.store.quiz import load_selection
+    from flashdl.store.reviews import set_suspended
+
+    _, cards = load_selection(home_store, [FIXTURE_DECK])
+    for c in cards:
+        set_suspended(home_store, c.card_id)
+    assert main(["quiz", FIXTURE_DECK]) == 2
+    err = capsys.readouterr().err
+    assert f"there are no cards to quiz on in {FIXTURE_DECK}" in err and err.count("\n") == 1
+    assert recorded == []
+
+
+def test_valid_arguments_reach_the_quiz_screen(home_store, recorded):
+    rc = main(["quiz", "Quiz Fixture", "--count", "7", "--types", "tf,mc", "--time-limit", "2.5",
+               "--seed", "99", "--update-schedule"])
+    assert rc == 0
+    [started] = recorded
+    assert started["initial"] == "quiz" and started["store_url"] is None
+    config = started["quiz_config"]
+    assert config.deck_keys == (FIXTURE_DECK,)
+    assert (config.count, config.types, config.time_limit_s, config.seed) == (7, ("tf", "mc"), 150, 99)
+    assert config.update_schedule is True
+
+
+def test_defaults_quiz_every_deck_with_every_type_and_a_fresh_seed(recorded):
+    assert main(["quiz"]) == 0
+    assert main(["quiz"]) == 0
+    first, second = (s["quiz_config"] for s in recorded)
+    assert first.deck_keys is None and first.count == 10 and first.types == QUESTION_TYPES
+    assert first.time_limit_s is None and first.update_schedule is False
+    assert first.seed != second.seed  # without --seed each quiz is a new one
+
+
+def test_the_real_command_fails_cleanly_without_importing_textual():
+    probe = (
+        "import sys\n"
+        "from flashdl.cli import main\n"
+        "rc = main(['quiz', '--time-limit', '-3'])\n"
+        "print(rc, 'textual' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=REPO, timeout=60)
+    assert result.stdout.split() == ["2", "False", "False"]
+    assert result.stderr.strip() == (
+        "flashdl: error: --time-limit must be a positive number of minutes, not -3"
+    )
+    cli = run_flashdl("quiz", "--types", "essay")
+    assert cli.returncode == 2 and "Traceback" not in cli.stderr
+    assert cli.stderr.strip().startswith("flashdl: error: unknown question type 'essay'")
+
+
+def test_a_mixed_quiz_over_the_built_in_decks_has_every_type(store):
+    from flashdl.store.quiz import load_selection
+
+    _, cards = load_selection(store, None)
+    plan = build_quiz(cards, count=10, seed=2026)
+    assert {q.qtype for q in plan.questions} == set(QUESTION_TYPES)
+    assert plan.notices == ()
+    for question in plan.questions:
+        if question.qtype == "exercise":
+            assert question.exercise.check(question.expected)
+
+
+@pytest.mark.slow
+def test_flashdl_quiz_runs_in_a_real_terminal(home_store, flashdl_home):
+    """The whole path: the command, FlashdlApp, the quiz and end screens, the stored answer."""
+    pexpect = pytest.importorskip("pexpect")
+    from sqlalchemy import select
+
+    from flashdl.store.models import QuizAnswer, QuizAttempt
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "flashdl", "quiz", FIXTURE_DECK, "--count", "1", "--types", "tf",
+                         "--seed", "1"],
+        cwd=str(REPO), env={**os.environ, "TERM": "xterm-256color"},
+        dimensions=(24, 80), encoding="utf-8", timeout=30,
+    )
+    try:
+        child.expect("True or false")
+        child.send("t")
+        child.expect("The statement is")
+        child.send("\r")
+        child.expect("Quiz finished")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    with home_store.read() as session:
+        assert len(session.execute(select(QuizAnswer)).scalars().all()) == 1
+        attempt = session.execute(select(QuizAttempt)).scalar_one()
+        assert attempt.finished_at is not None and attempt.seed == 1
