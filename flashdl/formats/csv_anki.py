@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from flashdl.formats.anki_notes import NoteType, note_ordinals, render_card, stock_notetype
@@ -132,6 +133,50 @@ def _unguard(cell: str) -> str:
     return cell
 
 
+def _cell(row: list[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _records(path: Path, lines: list[str], separator: str, offset: int) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, fields) per CSV record; a quoting error names the record's line."""
+    reader = csv.reader(lines, delimiter=separator, strict=True)
+    next_line = offset + 1
+    while True:
+        start = next_line
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FormatError(
+                path, f"line {start}", f"malformed CSV: {exc}",
+                hint='a field that starts with " must end with " (write "" for a quote inside it)',
+            ) from exc
+        next_line = offset + reader.line_num + 1
+        yield start, row
+
+
+def _render_note(
+    path: Path, where: str, notetype_name: str | None, fields: list[str], html: bool | None,
+    tags: tuple[str, ...], deck_name: str, errors: RecordErrors,
+) -> list[tuple[int, str, str, str]]:
+    """Cards of one note through the stock templates of its note type (reversed, cloze...)."""
+    note_html = html if html is not None else any(looks_like_html(f) for f in fields)
+    notetype: NoteType = stock_notetype(notetype_name)
+    rendered = []
+    for ordinal in note_ordinals(notetype, fields):
+        card = render_card(notetype, fields, ordinal, html_mode=note_html, tags=tags, deck=deck_name)
+        if card is not None:
+            rendered.append((card.ordinal, card.front, card.back, card.kind))
+    if not rendered:
+        errors.reject(FormatError(
+            path, where,
+            f"this {notetype.name} note makes no card"
+            + (" (a Cloze note needs {{c1::...}} in its text)" if notetype.is_cloze else ""),
+        ))
+    return rendered
+
+
 def parse_anki_csv(
     text: str,
     path: Path | str,
@@ -167,37 +212,28 @@ def parse_anki_csv(
     errors = RecordErrors(skip_invalid)
     cards_by_deck: dict[str, list[CardRecord]] = {}
     deck_names: dict[str, str] = {}
+    deck_keys: dict[str, str] = {}
     fast_basic = notetype_name is None or stock_notetype(notetype_name).name == "Basic"
-    reader = csv.reader(data_lines, delimiter=separator, strict=True)
-    line_offset = header.line_count
-    next_line = line_offset + 1
-    while True:
-        start = next_line
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise FormatError(
-                path, f"line {start}", f"malformed CSV: {exc}",
-                hint='a field that starts with " must end with " (write "" for a quote inside it)',
-            ) from exc
-        next_line = line_offset + reader.line_num + 1
-        if header.formula_guard:
+    deck_col, tags_col = special["deck column"], special["tags column"]
+    guid_col, notetype_col = special["guid column"], special["notetype column"]
+    guard = header.formula_guard
+    for start, row in _records(path, data_lines, separator, header.line_count):
+        if guard:
             row = [_unguard(cell) for cell in row]
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue
         where = f"line {start}"
-
-        def cell(index: int | None, row: list[str] = row) -> str:
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        fields = [value for i, value in enumerate(row) if i not in special_columns]
-        deck_name = cell(special["deck column"]) or default_name
-        tags = global_tags + tuple(cell(special["tags column"]).split())
-        note_id = cell(special["guid column"])
-        base = key_from_id(note_id) if note_id else None
-        row_notetype = cell(special["notetype column"]) or notetype_name
+        if special_columns:
+            fields = [v for i, v in enumerate(row) if i not in special_columns]
+            deck_name = _cell(row, deck_col) or default_name
+            tags = global_tags + tuple(_cell(row, tags_col).split())
+            note_id = _cell(row, guid_col)
+            base = key_from_id(note_id) if note_id else None
+            row_notetype = _cell(row, notetype_col) or notetype_name
+        else:
+            fields, deck_name, tags, base, row_notetype = (
+                row, default_name, global_tags, None, notetype_name
+            )
         if len(fields) < 2 and not (row_notetype and "cloze" in row_notetype.lower()):
             errors.reject(FormatError(
                 path, where,
@@ -206,32 +242,20 @@ def parse_anki_csv(
                 hint=f"separate them with {separator!r} or set #separator: in the first line",
             ))
             continue
-        if fast_basic and row_notetype == notetype_name and not html and not (
-            html is None and (looks_like_html(fields[0]) or looks_like_html(fields[1]))
-        ):
-            front, back = tidy(fields[0]), tidy(fields[1])
-            rendered = [(0, front, back, "basic")]
+        if fast_basic and row_notetype == notetype_name and (html is False or (
+            html is None and not looks_like_html(fields[0]) and not looks_like_html(fields[1])
+        )):
+            rendered = [(0, tidy(fields[0]), tidy(fields[1]), "basic")]
         else:
-            note_html = html if html is not None else any(looks_like_html(f) for f in fields)
-            notetype: NoteType = stock_notetype(row_notetype)
-            rendered = []
-            for ordinal in note_ordinals(notetype, fields):
-                card = render_card(notetype, fields, ordinal, html_mode=note_html,
-                                   tags=tags, deck=deck_name)
-                if card is not None:
-                    rendered.append((card.ordinal, card.front, card.back, card.kind))
-            if not rendered:
-                errors.reject(FormatError(
-                    path, where,
-                    f"this {notetype.name} note makes no card"
-                    + (" (a Cloze note needs {{c1::...}} in its text)" if notetype.is_cloze else ""),
-                ))
-                continue
-        key_name = deck_key(deck_name)
-        deck_names.setdefault(key_name, deck_name)
+            rendered = _render_note(path, where, row_notetype, fields, html, tags, deck_name, errors)
+        key_name = deck_keys.get(deck_name)
+        if key_name is None:
+            key_name = deck_keys[deck_name] = deck_key(deck_name)
+            deck_names.setdefault(key_name, deck_name)
         bucket = cards_by_deck.setdefault(key_name, [])
+        several = len(rendered) > 1
         for ordinal, front, back, kind in rendered:
-            card_where = where if len(rendered) == 1 else f"{where}, card {ordinal + 1}"
+            card_where = f"{where}, card {ordinal + 1}" if several else where
             if not front:
                 errors.reject(FormatError(path, card_where, "the front of the card is empty"))
                 continue

@@ -45,6 +45,9 @@ def _converter() -> Any:
 
 
 def tidy(text: str) -> str:
+    """Plain line endings, no trailing spaces, at most one blank line, no outer whitespace."""
+    if "\n" not in text and "\r" not in text and "\xa0" not in text:
+        return text.strip()
     text = text.replace("\xa0", " ").replace("\r\n", "\n").replace("\r", "\n")
     text = _TRAILING_SPACE.sub("\n", text)
     text = _MANY_NEWLINES.sub("\n\n", text)

@@ -16,7 +16,6 @@ from flashdl.formats.toml_deck import ID_PATTERN
 
 MAX_KEY_LENGTH = 100
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def short_hash(text: str, chars: int = 16) -> str:
@@ -47,7 +46,7 @@ def key_from_id(raw: str) -> str:
 
 def key_from_front(front: str) -> str:
     """A card key for a card known only by its front (deck + front identity)."""
-    return f"q-{short_hash(_WHITESPACE.sub(' ', front).strip())}"
+    return f"q-{short_hash(' '.join(front.split()))}"
 
 
 def note_card_key(base: str, ordinal: int, *, cloze: bool) -> str:

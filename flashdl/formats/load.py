@@ -55,6 +55,9 @@ def demo_problem(card: CardRecord) -> str | None:
 
 def check_demos(parsed: ParsedFile, errors: RecordErrors) -> None:
     """Refuse (or with --skip-invalid, drop) cards naming a demo the engine does not have."""
+    if not any(card.demo_name or card.kind in ("demonstrate", "exercise")
+               for deck in parsed.decks for card in deck.cards):
+        return
     decks: list[DeckRecord] = []
     for deck in parsed.decks:
         kept = []

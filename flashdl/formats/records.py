@@ -10,6 +10,9 @@ from typing import Any
 from flashdl.errors import FlashdlError
 
 CARD_KINDS = ("basic", "demonstrate", "exercise", "cloze")
+#: one encoder, reused: json.dumps(..., sort_keys=True) builds a new one per call (same output)
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_quote_json_string = json.encoder.encode_basestring  # what that encoder uses for a str
 
 
 class FormatError(FlashdlError):
@@ -51,13 +54,26 @@ class CardRecord:
     where: str = dataclasses.field(default="", compare=False, repr=False)
 
     def content_hash(self) -> str:
-        """A digest of everything a re-sync may update, to skip unchanged cards cheaply."""
-        payload = json.dumps(
-            [self.front, self.back, list(self.tags), self.kind, self.demo_name,
-             self.demo_params, self.source],
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        """A digest of everything a re-sync may update, to skip unchanged cards cheaply.
+
+        The digest is of ``json.dumps([front, back, tags, kind, demo_name, demo_params, source],
+        sort_keys=True, ensure_ascii=False)``. Cards without demo parameters (nearly all, and
+        every card of a big import) build that exact text from C-encoded strings, which is
+        several times faster than the general encoder.
+        """
+        if self.demo_params is None:
+            quote = _quote_json_string
+            payload = (
+                f"[{quote(self.front)}, {quote(self.back)}, "
+                f"[{', '.join(quote(tag) for tag in self.tags)}], {quote(self.kind)}, "
+                f"{'null' if self.demo_name is None else quote(self.demo_name)}, null, "
+                f"{quote(self.source)}]"
+            )
+        else:
+            payload = _HASH_ENCODER.encode(
+                [self.front, self.back, list(self.tags), self.kind, self.demo_name,
+                 self.demo_params, self.source]
+            )
         return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
