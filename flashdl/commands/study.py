@@ -1,4 +1,9 @@
-"""``flashdl study``: the Textual study session."""
+"""``flashdl study [DECK...]``: the Textual study session.
+
+Deck names are resolved (and the settings file read) *before* the terminal UI starts, so a typo
+or a broken config.toml is one clear line on stderr and a non-zero exit, never a half-drawn
+screen. Textual is imported only here, inside :func:`run`.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,38 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("study", help="study due and new cards in the terminal UI")
-    parser.add_argument("decks", nargs="*", metavar="DECK", help="decks to study (default: choose)")
+    parser = subparsers.add_parser(
+        "study",
+        help="study due and new cards in the terminal UI",
+        description="Open the deck list, or start studying the named decks straight away.",
+    )
+    parser.add_argument(
+        "decks", nargs="*", metavar="DECK", help="decks to study, by id or name (default: choose)"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashdl.commands.common import not_built
+    from flashdl.commands.common import open_synced_store, today
+    from flashdl.config import load_settings
 
-    raise not_built(5, "flashdl study")
+    load_settings()  # a broken config.toml is reported here, not inside the UI
+    deck_keys: list[str] | None = None
+    if args.decks:
+        from flashdl.store.queries import resolve_decks
+
+        with open_synced_store(args) as store, store.read() as session:
+            deck_keys = resolve_decks(session, args.decks)
+
+    from flashdl.tui.app import FlashdlApp
+
+    app = FlashdlApp(
+        getattr(args, "db", None),
+        today=today(),
+        initial="study" if deck_keys else "decks",
+        deck_keys=deck_keys,
+    )
+    app.run()
+    if app.error is not None:
+        raise app.error
+    return int(app.return_code or 0)

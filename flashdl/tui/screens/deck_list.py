@@ -104,6 +104,8 @@ class DeckListScreen(Screen[None]):
             )
         table.loading = False
         table.display = bool(counts)
+        if counts:
+            table.focus()
         if highlighted is not None and highlighted in {c.key for c in counts}:
             table.move_cursor(row=table.get_row_index(highlighted))
         self._update_hint()
@@ -134,7 +136,8 @@ class DeckListScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_study_highlighted()
+        if event.row_key.value is not None:
+            self.start_study([event.row_key.value])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("study_highlighted", "study_all", "statistics"):
