@@ -12,7 +12,6 @@ from textual.widgets import Static
 from flashdl.scheduler.sm2 import QUALITY_LABELS
 
 
-
 def _grades(grades: range) -> str:
     """``0 blackout · 1 recognised · ...``: the SM-2 labels without their "wrong,"/"right,"."""
     return " · ".join(f"{g} {QUALITY_LABELS[g].split(', ', 1)[-1]}" for g in grades)
