@@ -89,6 +89,8 @@ def test_answers_are_stored_one_by_one_and_the_attempt_is_scored(qstore, today):
             attempt, cards[0].card_id, "typed", True, 1500)
     record_quiz_answer(qstore, attempt, 1, item(cards[1].card_id, False), duration_ms=900,
                        update_schedule=False, today=today)
+    with qstore.read() as session:  # the score is kept up to date before the quiz finishes
+        assert session.get(QuizAttempt, attempt).correct_count == 1
     summary = finish_attempt(qstore, attempt)
     assert (summary.question_count, summary.answered, summary.correct_count) == (3, 2, 1)
     assert summary.finished_at is not None and summary.seed == 5

@@ -162,6 +162,8 @@ def record_quiz_answer(
             )
             .returning(QuizAnswer.id)
         ).scalar_one()
+        if item.correct:  # the running score is right even if the quiz never finishes
+            _add_correct(session, attempt_id, 1)
     log_id = None
     if update_schedule and item.card_id is not None:
         log_id = record_answer(
@@ -196,6 +198,7 @@ def override_answer(store: Store, stored: StoredAnswer, *, today: dt.date) -> St
             .where(QuizAnswer.id == stored.answer_id)
             .values(correct=True, overridden=True)
         )
+        _add_correct(session, stored.attempt_id, 1)
     log_id = stored.log_id
     if log_id is not None and item.card_id is not None:
         undo_answer(store, log_id)
@@ -204,6 +207,18 @@ def override_answer(store: Store, stored: StoredAnswer, *, today: dt.date) -> St
             duration_ms=stored.duration_ms, session_id=f"quiz-{stored.attempt_id}",
         ).log_id
     return dataclasses.replace(stored, item=item, log_id=log_id)
+
+
+def _add_correct(session: Session, attempt_id: int, n: int) -> None:
+    from sqlalchemy import update
+
+    from flashdl.store.models import QuizAttempt
+
+    session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id)
+        .values(correct_count=QuizAttempt.correct_count + n)
+    )
 
 
 def finish_attempt(store: Store, attempt_id: int, now: dt.datetime | None = None) -> AttemptSummary:

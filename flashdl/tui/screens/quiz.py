@@ -244,27 +244,26 @@ class QuizScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_feedback(self) -> None:
+        """The verdict, then the whole answer: the card's full back (the options showed only its
+        first sentence), or an exercise's number with the worked solution."""
         question = self.question
         items = [s.item for s in self.current_answers]
         right = sum(1 for item in items if item.correct)
         feedback = self.query_one("#feedback", Plain)
         if isinstance(question, Matching):
-            verdict = f"{right} of {len(items)} pairs right."
-            lines = [verdict]
+            lines = [f"{right} of {len(items)} pairs right. The right letters are shown above."]
         else:
             item = items[0]
             overridden = " (overridden: you said you were right)" if item.overridden else ""
             lines = [("✓ Right." if item.correct else "✗ Wrong.") + overridden]
             if isinstance(question, TrueFalse):
                 lines.append(f"The statement is {'true' if question.is_true else 'false'}.")
-            if not isinstance(question, MultipleChoice) or not item.correct:
-                lines.append(f"Answer: {self._answer_text(question)}")
-            if question.explanation and question.explanation != self._answer_text(question):
-                lines.append("")
-                lines.append(question.explanation)
+            if isinstance(question, ExerciseQuestion):
+                lines += [f"Answer: {question.expected}", "", question.explanation]
+            else:
+                lines += ["Answer:", question.explanation]
             if isinstance(question, (TypedAnswer, ExerciseQuestion)) and not item.correct:
-                lines.append("")
-                lines.append("Press o if you were right after all.")
+                lines += ["", "Press o if you were right after all."]
         all_right = right == len(items)
         feedback.set_class(all_right, "-right")
         feedback.set_class(not all_right, "-wrong")
@@ -273,12 +272,6 @@ class QuizScreen(Screen[None]):
         self.query_one("#hint").display = False
         self.set_focus(None)
         self.call_after_refresh(feedback.scroll_visible, animate=False)
-
-    @staticmethod
-    def _answer_text(question: Question) -> str:
-        if isinstance(question, TrueFalse):
-            return question.right_answer
-        return question.expected if not isinstance(question, Matching) else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show in the footer only the keys that do something now."""
