@@ -84,7 +84,9 @@ def record_answer(
 
     now = now or utcnow()
     with store.write() as session:
-        if session.scalar(select(Card.id).where(Card.id == card_id)) is None:
+        # FOR UPDATE: on PostgreSQL, two processes answering one card take turns (SQLite's
+        # BEGIN IMMEDIATE already serialises writers); otherwise both read the same state.
+        if session.scalar(select(Card.id).where(Card.id == card_id).with_for_update()) is None:
             raise UsageError(f"there is no card with id {card_id}")
         before = load_state(session, card_id)
         after = review(before or SM2State.new(today), grade, today)
@@ -117,12 +119,13 @@ def undo_answer(store: Store, log_id: int) -> int:
     """
     from sqlalchemy import delete, func, select
 
-    from flashdl.store.models import ReviewLog
+    from flashdl.store.models import Card, ReviewLog
 
     with store.write() as session:
         row = session.get(ReviewLog, log_id)
         if row is None:
             raise FlashdlError(f"answer {log_id} is not in the review log; nothing to undo")
+        session.execute(select(Card.id).where(Card.id == row.card_id).with_for_update())
         latest = session.scalar(
             select(func.max(ReviewLog.id)).where(ReviewLog.card_id == row.card_id)
         )
