@@ -366,3 +366,15 @@ async def test_a_mixed_quiz_over_the_built_in_decks_runs_to_the_end(db_url):
             answers = session.execute(select(QuizAnswer)).scalars().all()
     assert {a.qtype for a in answers} == set(QUESTION_TYPES)
     assert all(a.correct and not a.overridden for a in answers)
+
+
+async def test_a_selection_gone_empty_shows_why_instead_of_crashing(qstore):
+    config = QuizConfig(deck_keys=("deleted-meanwhile",), seed=1)
+    app = quiz_app(qstore, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "No quiz: no deck called 'deleted-meanwhile'" in screen_text(app)
+        await pilot.press("escape")  # opened on its own, so leaving it ends the app
+        await pilot.pause()
+        assert app.return_code == 0
+    assert rows(qstore, QuizAttempt, QuizAttempt.id) == []

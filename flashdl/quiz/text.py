@@ -2,24 +2,25 @@
 
 Card backs are Markdown with ``$...$`` LaTeX and are often several sentences long. A multiple-choice
 option or a matching answer has to fit on a line or two of an 80-column terminal, so options are the
-back's first sentence, with the math turned into Unicode. Equality of options (no two equal
+back's first sentence, with the math turned into Unicode (by :mod:`flashdl.render.math`, as the
+study screen does). Equality of options (no two equal
 options, never the right answer twice) is decided on :func:`normalize`\\ d text, which is also what
 typed answers are compared on.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+
+from flashdl.render.math import render_math
 
 OPTION_MAX_CHARS = 110
 LINE_MAX_CHARS = 74
 #: A first sentence shorter than this ("Usually not.") takes the next sentence along.
 SHORT_SENTENCE = 20
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1", re.DOTALL)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet\.)"
@@ -42,33 +43,10 @@ _NUMBER = re.compile(r"\d*\.?\d+")
 _OPERATOR = re.compile(r"[+*/^=<>√∑∏]|(?<=[\d()])-|-(?=[\d(])")
 
 
-@functools.cache
-def _math_renderer() -> Callable[[str], str]:
-    """The study screen's ``$...$``-to-Unicode renderer if present, else pylatexenc on each span."""
-    try:
-        from flashdl.render.math import render_math
-    except ImportError:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        converter = LatexNodes2Text(math_mode="text")
-
-        def convert(match: re.Match[str]) -> str:
-            latex = match.group(1) if match.group(1) is not None else match.group(2)
-            # pylatexenc writes \frac{1}{1-p} as "1/1-p"; keep the grouping visible.
-            latex = re.sub(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", latex)
-            try:
-                return converter.latex_to_text(latex).strip()
-            except Exception:  # noqa: BLE001 - broken LaTeX is better shown raw than lost
-                return latex
-
-        return lambda text: _MATH.sub(convert, text)
-    return lambda text: render_math(text, markdown=False)
-
-
 def render(markdown: str) -> str:
     """Card text for display as plain text: math in Unicode, emphasis marks and escapes removed,
     lines kept as written (lists and tables stay readable)."""
-    text = _math_renderer()(markdown)
+    text = render_math(markdown, markdown=False)
     text = _EMPHASIS.sub(r"\2", text)
     return _ESCAPE.sub(r"\1", text).strip()
 

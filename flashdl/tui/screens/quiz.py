@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from flashdl.errors import FlashdlError
 from flashdl.quiz.builder import QuizPlan, build_quiz
 from flashdl.quiz.cards import TYPE_NAMES, QuizConfig
 from flashdl.quiz.questions import (
@@ -109,8 +110,14 @@ class QuizScreen(Screen[None]):
         self.config = config = config or QuizConfig()
         self.clock = clock
         seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
-        self.deck_keys, cards = load_selection(self.store, config.deck_keys)
-        self.plan: QuizPlan = build_quiz(cards, count=config.count, types=config.types, seed=seed)
+        #: why no quiz could be made (the command checks first, but decks can change meanwhile)
+        self.error: FlashdlError | None = None
+        try:
+            self.deck_keys, cards = load_selection(self.store, config.deck_keys)
+            self.plan = build_quiz(cards, count=config.count, types=config.types, seed=seed)
+        except FlashdlError as exc:
+            self.error = exc
+            self.deck_keys, self.plan = [], QuizPlan(seed, (), ())
         self.index = 0
         self.position = 0
         self.answered: StoredAnswer | None = None  # set while the answer to a question is shown
@@ -134,6 +141,14 @@ class QuizScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        if self.error is not None:
+            self.query_one("#prompt", Plain).show(f"No quiz: {self.error}")
+            self.query_one("#status", Plain).show("Quiz")
+            self.query_one("#notices").display = False
+            self.query_one("#feedback").display = False
+            self.finished = True
+            self.refresh_bindings()
+            return
         self.attempt_id = start_attempt(
             self.store,
             deck_keys=self.deck_keys,
@@ -383,6 +398,12 @@ class QuizScreen(Screen[None]):
             self._finish(time_up=False)
 
     def action_end_quiz(self) -> None:
+        if self.error is not None:  # nothing to finish: back to where the quiz was opened from
+            if len(self.app.screen_stack) > 2:
+                self.dismiss()
+            else:
+                self.app.exit()
+            return
         self._finish(time_up=False)
 
     # --- the end ---------------------------------------------------------------------------
