@@ -32,6 +32,11 @@ QUERY_SECONDS = 60
 _REQUIRED_TABLES = ("col", "notes", "cards")
 
 
+def _unicase(left: str, right: str) -> int:
+    a, b = left.casefold(), right.casefold()
+    return (a > b) - (a < b)
+
+
 @dataclasses.dataclass(frozen=True)
 class AnkiCard:
     card_id: int
@@ -64,6 +69,8 @@ class AnkiCollection:
             self.conn = sqlite3.connect(uri, uri=True)
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
+        # Anki's schema 18 declares its name columns with its own "unicase" collation.
+        self.conn.create_collation("unicase", _unicase)
         deadline = time.monotonic() + QUERY_SECONDS
         self.conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
         try:
@@ -72,7 +79,9 @@ class AnkiCollection:
             self.conn.execute("PRAGMA cell_size_check=ON")
             check = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
             if check != ["ok"]:
-                raise FormatError(source, "collection", f"the collection is corrupt ({check[0]})")
+                detail = next((line for row in check for line in str(row).splitlines()
+                               if line.strip() and not line.startswith("***")), "quick_check failed")
+                raise FormatError(source, "collection", f"the collection is corrupt ({detail})")
             kinds = dict(self.conn.execute("SELECT name, type FROM sqlite_master"))
             for table in _REQUIRED_TABLES:
                 if kinds.get(table) != "table":

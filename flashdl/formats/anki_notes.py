@@ -23,6 +23,7 @@ CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer\b[\"']?[^>]*>", re.IGNORECASE)
 _MARKUP = re.compile(r"<[^>]*>|&nbsp;|\u200b")
+_TAGS = re.compile(r"<[^>]*>")
 _RUBY = re.compile(r" ?([^ >\[]+?)\[(.+?)\]")
 _MAX_TEMPLATE = 100_000
 
@@ -157,7 +158,7 @@ def _substitute(tag: str, ctx: _Context) -> str:
         elif name_of_filter == "cloze-only" and ctx.cloze_number is not None:
             value = _cloze_only(value, ctx.cloze_number)
         elif name_of_filter == "text" and ctx.html_mode:
-            value = html.escape(html_to_text(value), quote=False)
+            value = html.escape(html.unescape(_TAGS.sub("", value)), quote=False)
         elif name_of_filter in ("kana", "kanji", "furigana"):
             value = _ruby(value, name_of_filter)
     return value

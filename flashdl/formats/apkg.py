@@ -24,7 +24,7 @@ from flashdl.formats.anki_notes import render_card
 from flashdl.formats.keys import deck_key, key_from_id, note_card_key
 from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks
 from flashdl.formats.records import CardRecord, FormatError
-from flashdl.formats.safe_zip import MAX_TOTAL_UNCOMPRESSED, SafeZip
+from flashdl.formats.safe_zip import SafeZip
 
 COLLECTION_NAMES = ("collection.anki21b", "collection.anki21", "collection.anki2")
 LATEST_PACKAGE_VERSION = 3
@@ -47,11 +47,11 @@ def _package_version(archive: SafeZip, path: Path) -> int:
         raise FormatError(path, "member 'meta'", "is malformed") from exc
 
 
-def _media_index(archive: SafeZip, path: Path, modern: bool) -> dict[str, str]:
-    """Media file name -> archive member name."""
+def _media_index(archive: SafeZip, path: Path, modern: bool) -> dict[str, tuple[str, int | None]]:
+    """Media file name -> (archive member name, declared size if the format declares one)."""
     if "media" not in archive.names():
         return {}
-    raw = archive.read("media", limit=64 * 1024 * 1024)
+    raw = archive.read("media", limit=64 * 1024 * 1024, zstd=modern)
     if not modern:
         try:
             mapping = json.loads(raw.decode("utf-8") or "{}")
@@ -59,23 +59,26 @@ def _media_index(archive: SafeZip, path: Path, modern: bool) -> dict[str, str]:
             raise FormatError(path, "member 'media'", "is not a valid media list") from exc
         if not isinstance(mapping, dict):
             raise FormatError(path, "member 'media'", "is not a valid media list")
-        return {str(name): str(member) for member, name in mapping.items()}
+        return {str(name): (str(member), None) for member, name in mapping.items()}
     try:
         entries = protobuf_wire.decode(raw).get(1, [])
-        index: dict[str, str] = {}
+        index: dict[str, tuple[str, int | None]] = {}
         for number, entry in enumerate(entries):
             if isinstance(entry, bytes):
                 fields = protobuf_wire.decode(entry)
                 member = str(protobuf_wire.first_int(fields, 255, number))
-                index[protobuf_wire.first_text(fields, 1)] = member
+                size = protobuf_wire.first_int(fields, 2, -1)
+                index[protobuf_wire.first_text(fields, 1)] = (member, size if size >= 0 else None)
         return index
     except ValueError as exc:
         raise FormatError(path, "member 'media'", "is not a valid media list") from exc
 
 
 class _MediaStager:
-    def __init__(self, archive: SafeZip, index: dict[str, str], folder: Path) -> None:
-        self.archive, self.index, self.folder = archive, index, folder
+    def __init__(
+        self, archive: SafeZip, index: dict[str, tuple[str, int | None]], folder: Path, modern: bool
+    ) -> None:
+        self.archive, self.index, self.folder, self.modern = archive, index, folder, modern
         self.staged: dict[str, MediaFile] = {}
         self.missing: set[str] = set()
 
@@ -87,14 +90,14 @@ class _MediaStager:
             name = unquote(name)
         if name in self.staged:
             return self.staged[name].safe_name
-        member = self.index.get(name)
-        if member is None or member not in self.archive.names():
+        member, size = self.index.get(name, ("", None))
+        if member not in self.archive.names():
             if "://" not in name and not name.startswith("data:"):
                 self.missing.add(name)
             return None
         staged = self.folder / f"media-{len(self.staged)}"
         with staged.open("wb") as out:
-            self.archive.copy_to(member, out, limit=MAX_TOTAL_UNCOMPRESSED)
+            self.archive.copy_to(member, out, zstd=self.modern, limit=size)
         media = MediaFile(name, safe_media_name(name, staged.read_bytes()), staged)
         self.staged[name] = media
         return media.safe_name
@@ -134,7 +137,7 @@ def read_apkg(
                               ".anki21 or .anki21b)", hint="is this an Anki .apkg export?")
         db_path = Path(staging.name) / "collection.sqlite3"
         with db_path.open("wb") as out:
-            archive.copy_to(candidates[0], out, limit=MAX_TOTAL_UNCOMPRESSED)
+            archive.copy_to(candidates[0], out, zstd=candidates[0] == "collection.anki21b")
         collection = AnkiCollection(db_path, path)
         try:
             parsed = _read_collection(
@@ -161,7 +164,7 @@ def _read_collection(
     notetypes = collection.notetypes()
     deck_names = collection.decks()
     created = collection.creation_date() if with_scheduling else today
-    media = _MediaStager(archive, _media_index(archive, path, modern_media), staging)
+    media = _MediaStager(archive, _media_index(archive, path, modern_media), staging, modern_media)
     errors = RecordErrors(skip_invalid)
     warnings: list[str] = []
     cards_by_deck: dict[str, list[CardRecord]] = {}

@@ -6,6 +6,7 @@ it is called); the extension decides between text formats that could look alike.
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -31,24 +32,25 @@ def is_binary_package(path: Path, head: bytes) -> bool:
 
 
 def looks_like_quizlet(text: str) -> bool:
-    """Exactly one tab on every non-blank line and no quoted field: Quizlet's export shape.
+    """Exactly one tab on every non-blank line: Quizlet's export shape.
 
     Such a file reads the same as a headerless TSV except for quote characters, which Quizlet
-    never escapes; so it is read literally.
+    never escapes: a field starting with ``"`` is CSV quoting only if the file is valid CSV.
     """
     sample = text[:200_000].split("\n")
     if len(text) > 200_000:
         sample.pop()  # possibly cut in the middle
     lines = [line.rstrip("\r") for line in sample if line.strip()]
-    if not lines:
+    if not lines or any(line.count("\t") != 1 for line in lines[:2000]):
         return False
-    for line in lines[:2000]:
-        if line.count("\t") != 1:
-            return False
-        term, _, definition = line.partition("\t")
-        if term.lstrip().startswith('"') or definition.lstrip().startswith('"'):
-            return False
-    return True
+    quoted = any(field.lstrip().startswith('"') for line in lines[:2000] for field in line.split("\t"))
+    if not quoted:
+        return True
+    try:
+        rows = list(csv.reader(lines[:2000], delimiter="\t", strict=True))
+    except csv.Error:
+        return True
+    return any(len(row) != 2 for row in rows)
 
 
 def detect_text_format(path: Path, text: str, *, sep: str | None, row_sep: str | None) -> str:

@@ -18,6 +18,7 @@ _HTML_HINT = re.compile(
 )
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+_STRAY_SPACE = re.compile(r"(?m)^ (?=\S)")
 _converter_class: Any = None
 
 
@@ -59,7 +60,9 @@ def html_to_text(markup: str) -> str:
     if "<" not in markup and "&" not in markup:
         return tidy(markup)
     try:
-        return tidy(_converter().handle(markup))
+        # html2text leaves a stray space at the start of a line after some block elements; two
+        # or more (list nesting, code) are meaningful and kept.
+        return tidy(_STRAY_SPACE.sub("", _converter().handle(markup)))
     except Exception:  # html2text on pathological input: fall back to stripping the tags
         return tidy(html.unescape(re.sub(r"<[^>]*>", " ", markup)))
 

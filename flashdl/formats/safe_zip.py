@@ -4,7 +4,8 @@ Never ``extractall``: members are read one at a time, by exact name, into memory
 file, with caps on the number of entries, on the total uncompressed size, and on the compression
 ratio of large members (a zip bomb inflates 1 MB into 1 GB). Member names with a path separator,
 ``..``, a drive letter or a NUL are refused outright: an ``.apkg`` only ever holds flat names.
-Inner zstd streams (Anki's current format) are decompressed through the same caps.
+Inner zstd streams (Anki's current format) are decompressed only where the format says so, and
+through the same caps: a declared size where there is one, else the same ratio cap.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ MAX_TOTAL_UNCOMPRESSED = 2 * 1024 * 1024 * 1024
 #: Ratio cap for members over RATIO_FLOOR bytes: real collections and media compress far less.
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
+#: zstd streams (Anki's current format) may always inflate this far, else MAX_RATIO x their size
+ZSTD_FLOOR = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
@@ -81,14 +84,22 @@ class SafeZip:
     def _stream(self, name: str) -> BinaryIO:
         return self._zip.open(name)
 
-    def copy_to(self, name: str, out: BinaryIO, *, limit: int | None = None) -> int:
-        """Copy member ``name`` into ``out``, transparently un-zstd-ing it if it is zstd."""
-        limit = limit if limit is not None else self.sizes[name]
+    def inflated_limit(self, name: str) -> int:
+        """How far a zstd-compressed member may inflate: the same ratio cap as for the zip."""
+        return min(MAX_TOTAL_UNCOMPRESSED, max(ZSTD_FLOOR, MAX_RATIO * self.sizes[name]))
+
+    def copy_to(self, name: str, out: BinaryIO, *, zstd: bool = False, limit: int | None = None) -> int:
+        """Copy member ``name`` into ``out`` (un-zstd-ing it when ``zstd``), at most ``limit``
+        bytes (default: the member's declared size, or the ratio cap for zstd)."""
+        if limit is None:
+            limit = self.inflated_limit(name) if zstd else self.sizes[name]
         written = 0
         try:
             with self._stream(name) as raw:
                 head = raw.read(4)
-                if head == _ZSTD_MAGIC:
+                if zstd:
+                    if head != _ZSTD_MAGIC:
+                        raise FormatError(self.path, f"member {name!r}", "is not zstd-compressed")
                     written = _copy_zstd(head, raw, out, limit, self.path, name)
                 else:
                     out.write(head)
@@ -105,9 +116,9 @@ class SafeZip:
                               f"cannot be read ({exc}); the archive is damaged") from exc
         return written
 
-    def read(self, name: str, *, limit: int) -> bytes:
+    def read(self, name: str, *, limit: int, zstd: bool = False) -> bytes:
         buffer = io.BytesIO()
-        self.copy_to(name, buffer, limit=limit)
+        self.copy_to(name, buffer, zstd=zstd, limit=limit)
         return buffer.getvalue()
 
     def close(self) -> None:
