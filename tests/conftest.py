@@ -37,6 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "both_backends: run this test's db_url/store on SQLite and on PostgreSQL"
     )
     config.addinivalue_line("markers", "sqlite_only: keep this test's db_url on SQLite")
+    config.addinivalue_line("markers", "postgres_only: run this test's db_url on PostgreSQL only")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -45,14 +46,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if metafunc.definition.get_closest_marker("sqlite_only"):
         return
+    postgres = pytest.param("postgres", marks=pytest.mark.postgres)
+    if metafunc.definition.get_closest_marker("postgres_only"):
+        metafunc.parametrize("db_backend", [postgres], indirect=True)
+        return
     module = metafunc.module.__name__.rpartition(".")[2]
     if module.startswith(BOTH_BACKENDS_MODULES) or metafunc.definition.get_closest_marker(
         "both_backends"
     ):
-        metafunc.parametrize(
-            "db_backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-            indirect=True,
-        )
+        metafunc.parametrize("db_backend", ["sqlite", postgres], indirect=True)
 
 
 @pytest.fixture(scope="session")
