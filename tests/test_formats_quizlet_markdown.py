@@ -189,3 +189,20 @@ def test_markdown_demo_with_out_of_range_parameter_is_refused(tmp_path):
     parsed = read_deck_file(path, ReadOptions(skip_invalid=True))
     assert [c.front for c in parsed.decks[0].cards] == ["ok"]
     assert "bad demo parameters" in str(parsed.skipped[0])
+
+
+def test_the_documented_example_deck_reads_as_documented(tmp_path):
+    docs = Path(__file__).resolve().parent.parent / "docs" / "formats.md"
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("````markdown\n", 1)[1].split("\n````\n", 1)[0]
+    path = tmp_path / "example.md"
+    path.write_text(example, encoding="utf-8")
+    [deck] = read_deck_file(path, ReadOptions()).decks
+    assert deck.name == "Backpropagation"
+    chain, code, demo = deck.cards
+    assert (chain.key, chain.tags) == ("chain-rule", ("calculus", "backprop"))
+    assert chain.back.endswith("- like this one")
+    assert code.back.startswith("```python\n# Q: inside a code block")
+    assert code.source.startswith("Goodfellow")
+    # Markdown parameters are text; they are stored as the engine's typed values
+    assert (demo.demo_name, demo.demo_params) == ("dropout", {"p": 0.5, "mode": "inverted"})

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import Any
 
 from flashdl.formats.detect import detect_text_format, is_binary_package
 from flashdl.formats.parsed import ParsedFile, RecordErrors
@@ -34,27 +35,34 @@ def _known_demos() -> frozenset[str]:
     return frozenset(spec.name for spec in list_demos())
 
 
-def demo_problem(card: CardRecord) -> str | None:
-    """Why a card's demo reference is unusable, or None. Demos are only ever named, never code."""
+def checked_demo(card: CardRecord) -> tuple[str | None, dict[str, Any] | None]:
+    """(problem, coerced given parameters) for a card's demo reference; problem None if usable.
+
+    Demos are only ever named, never code: the name must be in the engine's registry and the
+    parameters must pass its validation (types and bounds).
+    """
     if card.kind in ("demonstrate", "exercise") and not card.demo_name:
-        return f"a {card.kind} card needs a demo"
+        return f"a {card.kind} card needs a demo", None
     if not card.demo_name:
-        return None
+        return None, None
     from flashdl.engine import DemoError, validate_params
 
     if card.demo_name not in _known_demos():
-        return f"unknown demo {card.demo_name!r} (see `flashdl demo --list`)"
+        return f"unknown demo {card.demo_name!r} (see `flashdl demo --list`)", None
+    given = dict(card.demo_params or {})
     try:
-        validate_params(card.demo_name, card.demo_params or {})
-    except DemoError as exc:
-        return f"bad demo parameters: {exc}"
-    except (TypeError, ValueError) as exc:
-        return f"bad demo parameters: {exc}"
-    return None
+        valid = validate_params(card.demo_name, given)
+    except (DemoError, TypeError, ValueError) as exc:
+        return f"bad demo parameters: {exc}", None
+    return None, {name: valid.get(name, value) for name, value in given.items()}
 
 
 def check_demos(parsed: ParsedFile, errors: RecordErrors) -> None:
-    """Refuse (or with --skip-invalid, drop) cards naming a demo the engine does not have."""
+    """Refuse (or with --skip-invalid, drop) cards naming a demo the engine does not have.
+
+    Markdown gives parameters as text (``p=0.5``); they are stored as the engine's coerced values,
+    as a TOML deck would have them.
+    """
     if not any(card.demo_name or card.kind in ("demonstrate", "exercise")
                for deck in parsed.decks for card in deck.cards):
         return
@@ -62,12 +70,13 @@ def check_demos(parsed: ParsedFile, errors: RecordErrors) -> None:
     for deck in parsed.decks:
         kept = []
         for card in deck.cards:
-            problem = demo_problem(card)
-            if problem is None:
-                kept.append(card)
+            problem, coerced = checked_demo(card)
+            if problem is not None:
+                errors.reject(FormatError(parsed.path, card.where or f"card {card.key!r}", problem))
                 continue
-            where = card.where or f"card {card.key!r}"
-            errors.reject(FormatError(parsed.path, where, problem))
+            if parsed.format == "md" and coerced is not None:
+                card = dataclasses.replace(card, demo_params=coerced)
+            kept.append(card)
         if kept:
             decks.append(dataclasses.replace(deck, cards=tuple(kept)))
     if not decks:
