@@ -124,3 +124,25 @@ async def test_studying_in_the_app_and_its_statistics_screen(db_url: str) -> Non
             assert screen.stats is not None and screen.stats.reviews_by_day == {TODAY: 2}
     finally:
         store.close()
+
+
+@pytest.mark.postgres_only
+def test_machines_starting_at_once_on_a_new_database_all_succeed(db_url: str) -> None:
+    """Schema creation and the built-in decks' first load happen once; the others wait."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = {**os.environ, "FLASHDL_DB": db_url}
+    procs = [subprocess.Popen([sys.executable, "-m", "flashdl", "decks", "--json"], cwd=REPO,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    keys = [[d["key"] for d in json.loads(out)["decks"]] for out, _ in outputs]
+    assert keys[0] and keys[0] == keys[1] == keys[2]
+    with open_store(db_url) as store:
+        assert current_revision(store) == SCHEMA_HEAD

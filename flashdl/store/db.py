@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 30_000
+#: The PostgreSQL advisory lock key that serialises flashdl's write transactions ("flashdl").
+PG_WRITE_LOCK = 0x666C617368646C
 
 
 def busy_timeout_ms() -> int:
@@ -57,9 +59,21 @@ def create_db_engine(url_text: str) -> Engine:
 
     if url.get_backend_name() != "sqlite":
         try:
-            return create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True)
         except Exception as exc:  # missing driver, bad options
             raise StoreError(f"cannot use the database {url.render_as_string()}: {exc}") from exc
+        if url.get_backend_name() == "postgresql":
+
+            @event.listens_for(engine, "begin")
+            def _on_pg_begin(connection: Any) -> None:
+                # PostgreSQL's BEGIN IMMEDIATE: one flashdl writer at a time, the others wait.
+                # Without it, two machines reading the same row under READ COMMITTED both act
+                # on what they read (two first answers to one card, two inserts of one deck,
+                # two schema upgrades). Held until commit or rollback.
+                if not connection.get_execution_options().get("flashdl_readonly"):
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+        return engine
 
     path = _sqlite_path(url)
     if path is not None:
