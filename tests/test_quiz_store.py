@@ -26,6 +26,8 @@ from flashdl.store.quiz import (
 )
 from flashdl.store.reviews import record_answer, set_suspended
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def qstore(db_url):
