@@ -17,6 +17,8 @@ from flashdl.store.models import Card, Deck, ReviewLog, ReviewState
 from flashdl.store.reviews import record_answer
 
 TODAY = dt.date(2026, 3, 14)
+# the importer writes with bulk inserts straight to the driver: check them on both backends
+pytestmark = pytest.mark.both_backends
 
 
 def write(path: Path, text: str) -> Path:
@@ -49,6 +51,19 @@ def test_first_import_adds_an_imported_deck(store, vocab):
     assert cards_in(store, "vocab")[1][1:] == ("katze", "cat")
     with store.read() as session:
         assert session.scalar(select(Deck.origin).where(Deck.key == "vocab")) == "import"
+
+
+def test_every_card_field_is_stored_as_parsed(store, tmp_path):
+    path = write(tmp_path / "full.md", "Q: Show dropout\nA: scaled\nTags: a, b\nSource: paper\n"
+                 "Demo: dropout p=0.25 mode=inverted\n\nQ: plain\nA: card\n")
+    run_import(store, path)
+    with store.read() as session:
+        demo, plain = session.scalars(select(Card).join(Deck).where(Deck.key == "full")
+                                      .order_by(Card.position)).all()
+    assert (demo.tags, demo.source, demo.kind) == (["a", "b"], "paper", "demonstrate")
+    assert (demo.demo_name, demo.demo_params) == ("dropout", {"p": 0.25, "mode": "inverted"})
+    assert (plain.tags, plain.demo_params, plain.kind, plain.position) == ([], None, "basic", 1)
+    assert demo.created_at.tzinfo is not None and not demo.suspended and not demo.retired
 
 
 def test_reimport_is_idempotent_and_keeps_history(store, vocab, tmp_path):
@@ -198,6 +213,7 @@ def test_with_scheduling_sets_state_only_for_cards_without_history(store, tmp_pa
         assert session.get(ReviewState, card_id(store, "sched", "c")) is None  # stays new
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_taken_before_importing_into_a_store_with_history(store, vocab, flashdl_home):
     first = run_import(store, vocab)
     assert first.backup is None  # nothing of the user's to protect yet
