@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container
 
 from flashdl.formats.toml_deck import ID_PATTERN
 
@@ -63,7 +64,7 @@ def note_card_key(base: str, ordinal: int, *, cloze: bool) -> str:
     return base if ordinal == 0 else f"{base}-{ordinal + 1}"
 
 
-def unique_key(key: str, taken: set[str]) -> str:
+def unique_key(key: str, taken: Container[str]) -> str:
     """``key`` if free, else ``key-2``, ``key-3``... (for ``--on-duplicate new``)."""
     if key not in taken:
         return key

@@ -117,7 +117,7 @@ def _plan(parsed: Sequence[ParsedFile], options: ImportOptions, report: ImportRe
                 first_seen[card.key] = card
                 cards.append(card)
             elif options.on_duplicate == "new":
-                card = dataclasses.replace(card, key=unique_key(card.key, set(first_seen)))
+                card = dataclasses.replace(card, key=unique_key(card.key, first_seen))
                 first_seen[card.key] = card
                 cards.append(card)
             else:
