@@ -148,7 +148,8 @@ def copy_to_postgres(sqlite_file: Path, url: str) -> None:
                             f"(SELECT max(id) FROM {table}))")
         conn.commit()
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+        # what autovacuum does to an old history: visibility maps set, statistics fresh
+        conn.execute("VACUUM (FREEZE, ANALYZE)")
     src.close()
 
 

@@ -121,7 +121,8 @@ async def test_studying_in_the_app_and_its_statistics_screen(db_url: str) -> Non
                 if screen.stats is not None:
                     break
                 await pilot.pause(0.02)
-            assert screen.stats is not None and screen.stats.reviews_by_day == {TODAY: 2}
+            assert screen.stats is not None and screen.stats.today == TODAY  # the app's day
+            assert screen.stats.reviews_by_day == {TODAY: 2}
     finally:
         store.close()
 

@@ -96,7 +96,8 @@ class StatsScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.today = today or dt.date.today()
+        #: None: the app's "today" (FlashdlApp has one, fixed in tests), else the calendar's
+        self.today = today
         self.deck_keys = None if deck_keys is None else list(deck_keys)
         self.stats: Stats | None = None
 
@@ -122,14 +123,18 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.today is None:
+            app_today = getattr(self.app, "today", None)
+            self.today = app_today if isinstance(app_today, dt.date) else dt.date.today()
         self.load()
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         from flashdl.stats.queries import compute_stats
 
+        today = self.today or dt.date.today()
         with self.store.read() as session:
-            stats = compute_stats(session, self.today, self.deck_keys)
+            stats = compute_stats(session, today, self.deck_keys)
         self.app.call_from_thread(self.show, stats)
 
     def show(self, stats: Stats) -> None:
