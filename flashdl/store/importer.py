@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,10 +163,28 @@ CARD_COLUMNS = ("key", "front", "back", "tags", "kind", "demo_name", "demo_param
                 "position", "content_hash")
 
 
-def _card_values(record: CardRecord, position: int) -> tuple[Any, ...]:
-    """A new card's values in CARD_COLUMNS order (deck, flags and timestamps are constants)."""
-    return (record.key, record.front, record.back, record.tags, record.kind,
-            record.demo_name, record.demo_params, record.source, position, record.content_hash())
+def driver_converter(session: Session, table: Any, name: str) -> Callable[[Any], Any]:
+    """Column ``name``'s own SQLAlchemy bind conversion, remembered per distinct value.
+
+    What the driver receives is exactly what ``session.execute(insert(table), dicts)`` would send;
+    but tags and timestamps repeat across an import, so each distinct value is converted once.
+    """
+    processor = table.c[name].type._cached_bind_processor(session.get_bind().dialect)
+    if processor is None:
+        return lambda value: value
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            # tags arrive as a tuple; the JSON column stores a list
+            memo[value] = processor(list(value) if isinstance(value, tuple) else value)
+            return memo[value]
+        except TypeError:  # unhashable, e.g. a dict of demo parameters
+            return processor(value)
+
+    return convert
 
 
 def bulk_insert(
@@ -175,50 +193,31 @@ def bulk_insert(
     columns: Sequence[str],
     rows: list[tuple[Any, ...]],
     constants: dict[str, Any] | None = None,
+    *,
+    converted: Collection[str] = (),
 ) -> None:
     """``INSERT`` many rows in one DBAPI ``executemany``; ``constants`` are the same in every row.
 
-    Values go through each column's own SQLAlchemy type processor, so what is stored is exactly
-    what ``session.execute(insert(table), dicts)`` would store; but constants are converted once,
-    repeated values (tags) once per distinct value, and the statement, compiled once for the
-    dialect, goes straight to the driver. Per-row ORM and Core bookkeeping is otherwise most of
-    the cost of a 100,000-card import.
+    Values are converted by :func:`driver_converter` (columns listed in ``converted`` already
+    were, by the caller), and the statement, compiled once for the dialect, goes straight to the
+    driver: per-row ORM and Core bookkeeping is otherwise most of the cost of a 100,000-card
+    import.
     """
     from sqlalchemy import column, insert
     from sqlalchemy import table as untyped_table
 
     if not rows:
         return
-    dialect = session.get_bind().dialect
     constants = constants or {}
-
-    def processor(name: str) -> Any:
-        return table.c[name].type._cached_bind_processor(dialect)
-
-    fixed = tuple(
-        (processor(name) or (lambda v: v))(value) for name, value in constants.items()
-    )
-    converters = [(i, p, {}) for i, name in enumerate(columns) if (p := processor(name))]
-    if converters:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for index, convert, memo in converters:
-                value = values[index]
-                try:
-                    values[index] = memo[value]
-                except KeyError:
-                    # tags arrive as a tuple; the JSON column stores a list
-                    values[index] = memo[value] = convert(
-                        list(value) if isinstance(value, tuple) else value
-                    )
-                except TypeError:  # unhashable, e.g. a dict of demo parameters
-                    values[index] = convert(value)
-            converted.append(tuple(values))
-        rows = converted
+    fixed = tuple(driver_converter(session, table, name)(value) for name, value in constants.items())
+    pending = [(i, driver_converter(session, table, name)) for i, name in enumerate(columns)
+               if name not in converted
+               and table.c[name].type._cached_bind_processor(session.get_bind().dialect)]
+    if pending:
+        rows = [_convert_row(row, pending) for row in rows]
     names = (*columns, *constants)
     compiled = insert(untyped_table(table.name, *(column(n) for n in names))).compile(
-        dialect=dialect
+        dialect=session.get_bind().dialect
     )
     if compiled.positional:
         order = [names.index(n) for n in (compiled.positiontup or [])]
@@ -229,6 +228,13 @@ def bulk_insert(
     else:
         params = [dict(zip(names, row + fixed, strict=True)) for row in rows]
     session.connection().exec_driver_sql(str(compiled), params)
+
+
+def _convert_row(row: tuple[Any, ...], pending: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    values = list(row)
+    for index, convert in pending:
+        values[index] = convert(values[index])
+    return tuple(values)
 
 
 def merge_deck(
@@ -269,7 +275,9 @@ def merge_deck(
     highest = session.scalar(select(func.max(Card.position)).where(Card.deck_id == row.id))
     next_position = 0 if highest is None else highest + 1
     taken = set(existing)
-    new_rows: list[tuple[Any, ...]] = []
+    tags_value = driver_converter(session, Card.__table__, "tags")
+    params_value = driver_converter(session, Card.__table__, "demo_params")
+    new_rows: list[tuple[Any, ...]] = []  # in CARD_COLUMNS order, as the driver takes them
     updates: list[dict[str, Any]] = []
     schedules: dict[str, Any] = {}  # card key -> ImportedSchedule
     for record in deck.cards:
@@ -279,7 +287,9 @@ def merge_deck(
             found = None
         if found is None:
             taken.add(record.key)
-            new_rows.append(_card_values(record, next_position))
+            new_rows.append((record.key, record.front, record.back, tags_value(record.tags),
+                             record.kind, record.demo_name, params_value(record.demo_params),
+                             record.source, next_position, record.content_hash()))
             next_position += 1
             outcome.added += 1
         elif on_duplicate == "skip":
@@ -305,7 +315,8 @@ def merge_deck(
                  "created_at": now, "updated_at": now}
     for start in range(0, len(new_rows), CHUNK):
         chunk = new_rows[start:start + CHUNK]
-        bulk_insert(session, Card.__table__, CARD_COLUMNS, chunk, constants)
+        bulk_insert(session, Card.__table__, CARD_COLUMNS, chunk, constants,
+                    converted=("tags", "demo_params"))
         if progress:
             progress(len(chunk))
     for start in range(0, len(updates), CHUNK):
