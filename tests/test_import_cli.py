@@ -116,7 +116,7 @@ def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path
     """SIGKILL at several moments of a big import: every time, either nothing or everything."""
     from flashdl.store import open_store
 
-    rows = 60_000
+    rows = 40_000
     big = tmp_path / "big.tsv"
     with big.open("w", encoding="utf-8") as out:
         out.write("#separator:tab\n#deck:Big\n")
@@ -124,8 +124,7 @@ def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path
             out.write(f"question {i}\tanswer {i}\n")
     env = {**os.environ, "FLASHDL_HOME": str(flashdl_home)}
     assert run_flashdl("decks").returncode == 0  # create the store and the built-in decks
-    outcomes = set()
-    for delay in (0.4, 0.8, 1.2, 1.6, 2.4):
+    for delay in (0.3, 0.7, 1.1, 1.6):
         with open_store() as store:
             before = dump(store)
         child = subprocess.Popen([sys.executable, "-m", "flashdl", "import", str(big)],
@@ -145,7 +144,5 @@ def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path
                 imported = session.scalar(select(func.count()).select_from(Card).join(Deck)
                                           .where(Deck.key == "big"))
         assert after == before or imported == rows, (delay, imported)
-        outcomes.add("complete" if imported == rows else "untouched")
         if imported == rows:
             break
-    assert outcomes  # at least one run observed
