@@ -102,3 +102,17 @@ def test_decoding_arbitrary_bytes_gives_text_or_a_format_error(data):
         assert exc.where is None or exc.where.startswith("byte ")
         return
     assert text.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, st.lists(TEXT, max_size=3), st.sampled_from(["basic", "cloze", "demonstrate"]),
+       st.one_of(st.none(), TEXT), st.one_of(st.none(), st.dictionaries(TEXT, st.integers())), TEXT)
+def test_content_hash_is_the_digest_of_the_documented_json(front, back, tags, kind, demo, params, source):
+    """The fast path of CardRecord.content_hash must give the digest the store already holds."""
+    import hashlib
+    import json
+
+    card = CardRecord("k", front, back, tuple(tags), kind, demo, params, source)
+    payload = json.dumps([front, back, tags, kind, demo, params, source], sort_keys=True,
+                         ensure_ascii=False)
+    assert card.content_hash() == hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
