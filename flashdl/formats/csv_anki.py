@@ -50,7 +50,6 @@ class _Header:
         self.values: dict[str, str] = {}
         self.line_count = 0
         self.formula_guard = False
-        self.unknown: list[str] = []
 
 
 def split_lines(text: str) -> list[str]:
