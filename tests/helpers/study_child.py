@@ -4,7 +4,8 @@ Prints ``ready`` once the store is open, then one line per answer *after* ``reco
 returned, i.e. after the commit: ``<log id> <card id> <grade> <unix time>``. Whatever this process
 printed is an acknowledged answer that must survive a SIGKILL a moment later.
 
-Usage: ``python study_child.py URL [--answers N] [--seed S] [--deck KEY] [--today YYYY-MM-DD]``
+Usage: ``python study_child.py URL [--answers N] [--seed S] [--deck KEY] [--today YYYY-MM-DD]
+[--wait-go]``
 (``--answers 0``: study until killed, moving on to the next day when the queue is empty).
 """
 
@@ -28,6 +29,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--deck", action="append")
     parser.add_argument("--today", default="2026-03-14")
+    parser.add_argument("--wait-go", action="store_true",
+                        help="after `ready`, wait for a line on stdin before studying")
     args = parser.parse_args()
 
     from flashdl.config import Limits, Settings
@@ -41,6 +44,8 @@ def main() -> int:
     session_id = f"child-{os.getpid()}"
     store = open_store(args.url)
     print("ready", flush=True)
+    if args.wait_go:
+        sys.stdin.readline()
     answered = 0
     empty_days = 0
     while args.answers == 0 or answered < args.answers:
