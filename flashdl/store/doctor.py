@@ -286,6 +286,7 @@ def diagnose(store: Store, *, fix: bool = False,
             return report
     else:
         report.add("integrity check", SKIPPED, "PostgreSQL checks its own pages")
+        report.add("foreign key check", SKIPPED, "PostgreSQL enforces them")
 
     revision = migrate.current_revision(store)
     if revision == migrate.SCHEMA_HEAD:
