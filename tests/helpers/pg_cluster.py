@@ -136,8 +136,11 @@ def _run(cmd: list[str], user: pwd.struct_passwd | None, cwd: Path | None,
                           timeout=60, **kwargs)  # type: ignore[arg-type]
 
 
-def start_server(tag: str = "flashdl") -> PgServer:
-    """Start a throwaway cluster (or use ``FLASHDL_TEST_PG_URL``); PgUnavailable if we cannot."""
+def start_server(tag: str = "flashdl", *, durable: bool = False) -> PgServer:
+    """Start a throwaway cluster (or use ``FLASHDL_TEST_PG_URL``); PgUnavailable if we cannot.
+
+    ``durable=True`` keeps PostgreSQL's own fsync settings (for the benchmark's commit timings).
+    """
     if os.environ.get("FLASHDL_TEST_PG", "1") == "0":
         raise PgUnavailable("FLASHDL_TEST_PG=0")
     try:
@@ -167,9 +170,10 @@ def start_server(tag: str = "flashdl") -> PgServer:
         port = _free_port()
         options = (
             f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=60 -c shared_buffers=64MB"
         )
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         result = _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"),
                        "-w", "-t", "30", "-o", options, "start"], user, root, check=False)
         if result.returncode == 0:
