@@ -342,3 +342,29 @@ async def test_an_answer_that_cannot_be_saved_is_reported_and_the_card_stays(sto
         await settle(pilot, rounds=1)
         assert shown_key(app) == "he-std"
     assert review_log(store) == [(basic["l2-penalty"], 5, "study")]
+
+
+async def test_a_session_started_with_an_open_store_ends_on_the_deck_list(db_url):
+    from flashdl.tui.app import FlashdlApp
+
+    store = make_store(db_url)  # what `flashdl study DECK` hands over after checking the name
+    closed = []
+    close = store.close
+    store.close = lambda: (closed.append(True), close())
+    app = FlashdlApp(db_url, today=TODAY, initial="study", deck_keys=["study-basic"], store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.store is store and shown_key(app) == "l2-penalty"
+        await answer(pilot, 5)
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("enter")  # summary -> decks
+        await settle(pilot)
+        assert isinstance(app.screen, DeckListScreen)
+        assert row_counts(app, "study-basic") == (4, 0)
+    assert closed == [True]  # the app closed the store it was given
+
+
+def row_counts(app, key: str) -> tuple[int, int]:
+    deck = next(c for c in app.screen.counts if c.key == key)
+    return deck.new, deck.due

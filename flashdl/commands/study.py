@@ -29,19 +29,28 @@ def run(args: argparse.Namespace) -> int:
 
     load_settings()  # a broken config.toml is reported here, not inside the UI
     deck_keys: list[str] | None = None
+    store = None
     if args.decks:
         from flashdl.store.queries import resolve_decks
 
-        with open_synced_store(args) as store, store.read() as session:
-            deck_keys = resolve_decks(session, args.decks)
-
-    from flashdl.tui.app import FlashdlApp
+        store = open_synced_store(args)
+        try:
+            with store.read() as session:
+                deck_keys = resolve_decks(session, args.decks)
+            from flashdl.tui.app import FlashdlApp
+        except BaseException:
+            store.close()
+            raise
+    else:
+        # Nothing to check first: the UI comes up at once and opens the store itself.
+        from flashdl.tui.app import FlashdlApp
 
     app = FlashdlApp(
         getattr(args, "db", None),
         today=today(),
         initial="study" if deck_keys else "decks",
         deck_keys=deck_keys,
+        store=store,  # already open and synced: the app uses it and closes it
     )
     app.run()
     if app.error is not None:

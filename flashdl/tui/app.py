@@ -51,9 +51,13 @@ class FlashdlApp(App[None]):
         quiz_config: object | None = None,
         sync_builtin: bool = True,
         builtin_folder: Path | None = None,
+        store: Store | None = None,
     ) -> None:
         """``sync_builtin=False`` leaves the built-in decks alone (tests and benchmarks use their
-        own decks); ``builtin_folder`` syncs another folder of deck files instead."""
+        own decks); ``builtin_folder`` syncs another folder of deck files instead. ``store`` is a
+        store the caller already opened and synced (``flashdl study DECK`` does, to check the
+        deck names before the UI starts): the app uses it instead of opening its own, and
+        closes it when it ends."""
         if initial not in INITIAL_SCREENS:
             raise UsageError(f"unknown initial screen {initial!r}", hint=f"use one of {INITIAL_SCREENS}")
         super().__init__()
@@ -70,12 +74,20 @@ class FlashdlApp(App[None]):
         #: why the app ended early, for the command to print
         self.error: FlashdlError | None = None
         self._closed = False
+        self._given_store = store
 
     def on_mount(self) -> None:
-        from flashdl.tui.screens.deck_list import DeckListScreen
+        if self.initial != "study" or self._given_store is None:
+            # The deck list is the first paint while the store opens (a session started from
+            # the command line with its store already open makes it only when it ends).
+            from flashdl.tui.screens.deck_list import DeckListScreen
 
-        self.push_screen(DeckListScreen(today=self.today))
-        self.run_worker(self._open_store, thread=True, name="open-store", exit_on_error=False)
+            self.push_screen(DeckListScreen(today=self.today))
+        if self._given_store is not None:
+            # Already open: go straight to the first screen that needs it, painted first.
+            self._store_ready(self._given_store)
+        else:
+            self.run_worker(self._open_store, thread=True, name="open-store", exit_on_error=False)
 
     def _open_store(self) -> Store:
         from flashdl.store import open_store
@@ -107,11 +119,12 @@ class FlashdlApp(App[None]):
             store.close()
             return
         self.store = store
-        from flashdl.tui.screens.deck_list import DeckListScreen
+        if self.initial == "decks":
+            from flashdl.tui.screens.deck_list import DeckListScreen
 
-        decks = self.screen_stack[-1]
-        if isinstance(decks, DeckListScreen):
-            decks.reload()
+            decks = self.screen_stack[-1]
+            if isinstance(decks, DeckListScreen):
+                decks.reload()  # otherwise it reads its counts when the learner comes back
         if self.initial == "study":
             from flashdl.tui.screens.study import StudyScreen
 
@@ -148,6 +161,7 @@ class FlashdlApp(App[None]):
 
     def on_unmount(self) -> None:
         self._closed = True
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        store = self.store or self._given_store
+        if store is not None:
+            store.close()
+            self.store = self._given_store = None

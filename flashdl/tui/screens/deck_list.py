@@ -70,12 +70,17 @@ class DeckListScreen(Screen[None]):
         return getattr(self.app, "store", None)
 
     def on_screen_resume(self) -> None:
-        if self.loaded:
-            self.reload()
+        self.reload()
+
+    def on_screen_suspend(self) -> None:
+        # A loading indicator under another screen would keep redrawing for nothing.
+        self.query_one(DataTable).loading = False
 
     def reload(self) -> None:
         """Read the counts again (in a thread: a big store must not freeze the screen)."""
         if self.app_store is not None:
+            if not self.loaded:
+                self.query_one(DataTable).loading = True
             self._read_counts(self.app_store)
 
     @work(thread=True, exclusive=True, group="deck-counts", exit_on_error=False)

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from flashdl.errors import FlashdlError
 from flashdl.scheduler.sm2 import QUALITY_LABELS
 from flashdl.study.session import StudySession
-from flashdl.tui.widgets.card_text import CardText
+from flashdl.tui.widgets.card_text import CardText, TextBuffers
 from flashdl.tui.widgets.exercise_panel import ExercisePanel
 from flashdl.tui.widgets.grade_bar import GradeBar
 
@@ -105,11 +105,13 @@ class StudyScreen(Screen[None]):
             yield Static("", id="progress", markup=False)
         with VerticalScroll(id="card"):
             yield Static("Loading today's cards…", id="study-message", markup=False)
-            yield CardText(id="front")
+            yield CardText(id="front", classes="front")
+            yield CardText(id="front-next", classes="front")
             yield Vertical(id="exercise-slot")
             with Vertical(id="answer"):
                 with Vertical(id="answer-text"):
-                    yield CardText(id="back")
+                    yield CardText(id="back", classes="back")
+                    yield CardText(id="back-next", classes="back")
         with Vertical(id="actions"):
             yield Button("Show answer  (space)", id="reveal", compact=True)
             yield GradeBar(id="grades")
@@ -117,6 +119,8 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Study"
+        self.fronts = TextBuffers(self.query_one("#front", CardText), self.query_one("#front-next", CardText))
+        self.backs = TextBuffers(self.query_one("#back", CardText), self.query_one("#back-next", CardText))
         self.query_one("#reveal", Button).can_focus = False
         self._set_phase("loading")
         self.run_worker(self._read_queue, thread=True, name="study-queue", exit_on_error=False)
@@ -144,7 +148,7 @@ class StudyScreen(Screen[None]):
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
         self.query_one("#study-message").display = phase in ("loading", "empty")
-        self.query_one("#front").display = phase in ("front", "answer")
+        self.fronts.widgets[self.fronts.shown].display = phase in ("front", "answer")
         self.query_one("#answer").display = phase == "answer"
         self.query_one("#reveal").display = phase == "front"
         self.query_one("#grades").display = phase == "answer"
@@ -178,7 +182,7 @@ class StudyScreen(Screen[None]):
             return
         self.query_one("#card-meta", Static).update(self._card_meta(card))
         self._update_progress()
-        await self.query_one("#front", CardText).show(card.front)
+        await self.fronts.show(card.front)
         self._set_phase("front")
         self.query_one("#card").scroll_home(animate=False)
         if card.kind == "exercise":
@@ -186,6 +190,29 @@ class StudyScreen(Screen[None]):
         else:
             self.query_one("#card").focus()
         self._shown_at = self._clock()
+        # Once this card is on screen: lay out its back, then the next card, ahead of time.
+        self.call_after_refresh(self._work_ahead, card)
+
+    def _work_ahead(self, card: StudyCard) -> None:
+        self.run_worker(self._prepare_ahead(card), group="ahead")
+
+    async def _prepare_ahead(self, card: StudyCard) -> None:
+        """Lay out this card's back and the next card's front and back while the learner reads.
+
+        The next card is the one behind this one in the queue whatever the grade: a missed
+        card goes back at least one place, suspending or burying removes it."""
+        from flashdl.study.cards import load_card
+
+        if self.card is not card or self.session is None:
+            return
+        await self.backs.show(card.back)
+        queue = self.session.queue
+        if len(queue) < 2 or self.card is not card:
+            return
+        upcoming = load_card(self.store, queue[1])
+        if upcoming is not None and self.card is card:
+            await self.fronts.prepare(upcoming.front)
+            await self.backs.prepare(upcoming.back)
 
     async def _clear_card(self) -> None:
         if self.suggested_grade is not None:
@@ -262,7 +289,7 @@ class StudyScreen(Screen[None]):
             return
         self.suggested_grade = suggested
         self.query_one(GradeBar).suggest(suggested)
-        await self.query_one("#back", CardText).show(self.card.back)
+        await self.backs.show(self.card.back)
         self._set_phase("answer")
         if self.card.kind == "demonstrate" and self.card.demo_name:
             await self._mount_demo(self.card)
@@ -407,7 +434,18 @@ class StudyScreen(Screen[None]):
         if self.session is not None and self.session.steps:
             self.finish()
         else:
+            self.leave()
+
+    def leave(self) -> None:
+        """Back to where the session was started from; to the deck list when it was started
+        straight from the command line (``flashdl study DECK`` has no deck list underneath)."""
+        stack = self.app.screen_stack
+        if len(stack) >= 2 and stack[-2].id != "_default":
             self.dismiss()
+            return
+        from flashdl.tui.screens.deck_list import DeckListScreen
+
+        self.app.switch_screen(DeckListScreen(today=self.today))
 
     def finish(self) -> None:
         """Show the summary; from there the learner undoes, goes back to the decks, or quits."""
@@ -425,4 +463,4 @@ class StudyScreen(Screen[None]):
         elif choice == "quit":
             self.app.exit()
         else:
-            self.dismiss()
+            self.leave()
