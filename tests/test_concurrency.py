@@ -20,6 +20,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.both_backends]
 
 CHILD = REPO / "tests" / "helpers" / "study_child.py"
 ANSWERS = 150
+# Each child pauses up to 20 ms before an answer: together still ~100 answers a second, far more
+# than two people studying, but with room for the other to get in (a child that writes
+# back-to-back starves SQLite's sleeping busy handler, which no learner can do).
 
 
 def test_two_processes_studying_at_once_both_progress_and_lose_nothing(
@@ -34,7 +37,8 @@ def test_two_processes_studying_at_once_both_progress_and_lose_nothing(
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FLASHDL_HOME": str(flashdl_home)}
     children = [
         subprocess.Popen([sys.executable, str(CHILD), db_url, "--answers", str(ANSWERS),
-                          "--seed", str(seed), "--wait-go"], stdin=subprocess.PIPE,
+                          "--seed", str(seed), "--think-ms", "20", "--wait-go"],
+                         stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                          env=env)
         for seed in (1, 2)

@@ -5,7 +5,7 @@ returned, i.e. after the commit: ``<log id> <card id> <grade> <unix time>``. Wha
 printed is an acknowledged answer that must survive a SIGKILL a moment later.
 
 Usage: ``python study_child.py URL [--answers N] [--seed S] [--deck KEY] [--today YYYY-MM-DD]
-[--wait-go]``
+[--think-ms MS] [--wait-go]``
 (``--answers 0``: study until killed, moving on to the next day when the queue is empty).
 """
 
@@ -29,6 +29,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--deck", action="append")
     parser.add_argument("--today", default="2026-03-14")
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="pause up to this long before each answer, like a learner reading")
     parser.add_argument("--wait-go", action="store_true",
                         help="after `ready`, wait for a line on stdin before studying")
     args = parser.parse_args()
@@ -59,6 +61,8 @@ def main() -> int:
             continue
         empty_days = 0
         for card_id in queue:
+            if args.think_ms:
+                time.sleep(rng.uniform(0, args.think_ms) / 1000)
             grade = rng.choice((1, 3, 4, 4, 5, 5))
             answer = record_answer(store, card_id, grade, today=today, session_id=session_id,
                                    duration_ms=rng.randint(500, 9000))
