@@ -89,6 +89,8 @@ class StudyScreen(Screen[None]):
         self.session: StudySession | None = None
         self.session_id = uuid.uuid4().hex
         self.card: StudyCard | None = None
+        #: the card expected next, read ahead of time (see :meth:`_prepare_ahead`)
+        self._upcoming: StudyCard | None = None
         self.phase: Phase = "loading"
         self.suggested_grade: int | None = None
         self._exercise_seeds = exercise_seeds or random.SystemRandom()
@@ -167,6 +169,9 @@ class StudyScreen(Screen[None]):
         session = self.session
         assert session is not None
         card = None
+        upcoming, self._upcoming = self._upcoming, None
+        if upcoming is not None and upcoming.id == session.current:
+            card = upcoming  # read while the learner was on the previous card
         while session.current is not None and card is None:
             card = load_card(self.store, session.current)
             if card is None:  # deleted behind our back (another flashdl, an import)
@@ -211,6 +216,7 @@ class StudyScreen(Screen[None]):
             return
         upcoming = load_card(self.store, queue[1])
         if upcoming is not None and self.card is card:
+            self._upcoming = upcoming
             await self.fronts.prepare(upcoming.front)
             await self.backs.prepare(upcoming.back)
 
