@@ -27,7 +27,7 @@ def due_forecast(
     deck_keys: Sequence[str] | None = None,
 ) -> list[tuple[dt.date, int]]:
     """``[(day, reviews due that day)]`` for the ``days`` days after ``today``, every day listed."""
-    from sqlalchemy import case, func, select
+    from sqlalchemy import Date, case, func, select, type_coerce
 
     from flashdl.store.models import Card, Deck, ReviewState
 
@@ -42,7 +42,8 @@ def due_forecast(
         ),
         else_=ReviewState.due,
     )
-    day = case((shown <= first, first), else_=shown).label("day")
+    # type_coerce: SQLite hands a CASE over dates back as text unless told it is a date
+    day = type_coerce(case((shown <= first, first), else_=shown), Date()).label("day")
     stmt = (
         select(day, func.count())
         .select_from(ReviewState)
@@ -53,8 +54,5 @@ def due_forecast(
     if deck_keys is not None:
         stmt = stmt.join(Deck, Deck.id == Card.deck_id).where(Deck.key.in_(list(deck_keys)))
     counts = {row[0]: row[1] for row in session.execute(stmt)}
-    # SQLite hands a CASE over dates back as text; normalise before looking days up.
-    counts = {
-        (dt.date.fromisoformat(k) if isinstance(k, str) else k): v for k, v in counts.items()
-    }
-    return [(first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0)) for i in range(days)]
+    days_ahead = [first + dt.timedelta(days=i) for i in range(days)]
+    return [(day, counts.get(day, 0)) for day in days_ahead]

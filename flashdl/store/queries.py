@@ -200,16 +200,23 @@ def study_queue(
 
 
 def next_due_date(session: Session, today: dt.date, deck_keys: Sequence[str] | None = None) -> dt.date | None:
-    """The first day after today on which a card of these decks is due (None if none is)."""
-    from sqlalchemy import func, select
+    """The first day after today on which a card of these decks is due (None if none is).
+
+    A buried card counts from the day its burial ends, if that is later than its due date."""
+    from sqlalchemy import Date, case, func, select, type_coerce
 
     from flashdl.store.models import Card, Deck, ReviewState
 
+    shown = type_coerce(
+        case((Card.buried_until > ReviewState.due, Card.buried_until), else_=ReviewState.due),
+        Date(),
+    )
     stmt = (
-        select(func.min(ReviewState.due))
+        select(func.min(shown))
+        .select_from(ReviewState)
         .join(Card, Card.id == ReviewState.card_id)
         .join(Deck, Deck.id == Card.deck_id)
-        .where(Card.retired.is_(False), Card.suspended.is_(False), ReviewState.due > today)
+        .where(Card.retired.is_(False), Card.suspended.is_(False), shown > today)
     )
     if deck_keys is not None:
         stmt = stmt.where(Deck.key.in_(list(deck_keys)))
