@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from fixtures.study.kit import (
-    DECKS,
     TODAY,
     card_ids,
     flat,
@@ -242,5 +241,35 @@ def test_numpy_is_loaded_only_when_a_demonstrate_card_is_revealed(db_url, flashd
     assert out.stdout.split() == ["front", "False", "revealed", "True"]
 
 
-def test_fixture_decks_exist():
-    assert (DECKS / "basic.toml").is_file() and (DECKS / "demo.toml").is_file()
+CLOZE_DECK = """
+[deck]
+id = "cloze"
+name = "Cloze"
+
+[[cards]]
+id = "adam"
+front = "Adam keeps running averages of the gradient and of its ____."
+back = "square (the second moment, $v_t$)"
+kind = "cloze"
+"""
+
+
+async def test_a_cloze_card_is_studied_like_a_basic_card(tmp_path, db_url):
+    make_store(db_url, deck_folder(tmp_path, CLOZE_DECK)).close()
+    app = make_app(db_url, initial="study", deck_keys=["cloze"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "running averages of the gradient and of its ____." in screen_text(app)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "square (the second moment, vₜ)" in screen_text(app)
+        await pilot.press("5")
+        await settle(pilot)
+    assert [grade for _, grade, _ in review_log_of(db_url)] == [5]
+
+
+def review_log_of(db_url: str):
+    from flashdl.store import open_store
+
+    with open_store(db_url) as store:
+        return review_log(store)

@@ -46,3 +46,14 @@ def test_revealed_basic_card(snap_compare, fixture_db, size):
 def test_revealed_demonstrate_card(snap_compare, fixture_db, size):
     app = make_app(fixture_db, initial="study", deck_keys=["study-demo"])
     assert snap_compare(app, terminal_size=size, run_before=revealed)
+
+
+def test_revealed_basic_card_in_the_light_theme(snap_compare, fixture_db):
+    """Colours come from theme variables only, so Textual's light theme reads as well."""
+
+    async def light_and_revealed(pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await revealed(pilot)
+
+    app = make_app(fixture_db, initial="study", deck_keys=["study-basic"])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=light_and_revealed)
