@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -132,8 +133,12 @@ def test_daily_backup_applies_the_configured_retention(db: Path, flashdl_home: P
         (folder / f"flashdl-{old:%Y%m%d-%H%M%S-%f}-daily.sqlite3").write_bytes(b"old")
     (folder / "flashdl-20200101-000000-000000-manual.sqlite3").write_bytes(b"mine")
     (folder / "notes.txt").write_text("not a backup")
+    killed = folder / "flashdl-20200101-000000-000000-daily.partial"  # a backup killed half-way
+    killed.write_bytes(b"half")
+    os.utime(killed, (0, 0))
     open_store().close()
     names = sorted(p.name for p in folder.iterdir())
+    assert killed.name not in names
     assert len([n for n in names if n.endswith("-daily.sqlite3")]) == 2  # today's + yesterday's
     assert "flashdl-20200101-000000-000000-manual.sqlite3" in names and "notes.txt" in names
     yesterday = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y%m%d")

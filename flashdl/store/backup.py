@@ -140,9 +140,23 @@ def backups_to_prune(backups: list[BackupInfo], policy: BackupPolicy) -> list[Ba
     return [b for b in automatic if b.path not in keep]
 
 
+#: A ``.partial`` file this old is what a backup killed half-way left behind.
+STALE_PARTIAL_SECONDS = 3600
+
+
 def prune_backups(dest_dir: Path, db_path: Path, policy: BackupPolicy) -> list[Path]:
-    """Delete the backups of ``db_path`` that the policy does not keep; return them."""
+    """Delete the backups of ``db_path`` that the policy does not keep, and the leftovers of
+    backups that were killed half-way; return what was deleted."""
+    import time
+
     removed = []
+    for partial in dest_dir.glob(f"{_prefix(db_path)}-*.partial"):
+        try:
+            if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                partial.unlink()
+                removed.append(partial)
+        except OSError:
+            continue
     for backup in backups_to_prune(list_backups(dest_dir, db_path), policy):
         try:
             backup.path.unlink()
