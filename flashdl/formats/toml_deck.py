@@ -130,4 +130,14 @@ def write_toml_deck(deck: DeckRecord) -> str:
         if card.kind != default_kind:
             entry["kind"] = card.kind
         doc["cards"].append(entry)
-    return tomli_w.dumps(doc, multiline_strings=True)
+    # Multi-line strings read best, but TOML lets a reader turn a literal CR LF inside one into LF;
+    # a deck whose text holds a carriage return is written with escapes so it comes back exactly.
+    has_cr = "\r" in deck.name or "\r" in deck.description or any(
+        "\r" in text
+        for card in deck.cards
+        for text in (
+            card.front, card.back, card.source, *card.tags,
+            *(v for v in (card.demo_params or {}).values() if isinstance(v, str)),
+        )
+    )
+    return tomli_w.dumps(doc, multiline_strings=not has_cr)
