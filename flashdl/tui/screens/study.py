@@ -67,7 +67,7 @@ class StudyScreen(Screen[None]):
         Binding("s", "suspend", "Suspend", id="study.suspend"),
         Binding("b", "bury", "Bury", id="study.bury"),
         Binding("q", "end_session", "End", id="study.end"),
-        Binding("escape", "leave_answer_box", "Leave answer box", show=False),
+        Binding("escape", "leave_answer_box", "Leave the answer box", id="study.leave_input"),
     ]
 
     def __init__(
@@ -336,7 +336,12 @@ class StudyScreen(Screen[None]):
             method(*args)
 
     def action_leave_answer_box(self) -> None:
+        """Give the keys back to the screen (q, s, b, u) without answering."""
         self.query_one("#card").focus()
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
     # -- grading and undo ---------------------------------------------------------------------
 
@@ -345,6 +350,8 @@ class StudyScreen(Screen[None]):
             return self.phase == "front"
         if action == "demo":
             return self.phase == "answer" and self._demo_panel() is not None
+        if action == "leave_answer_box":
+            return isinstance(self.focused, Input)
         if action == "accept_suggested":
             return self.phase == "answer" and self.suggested_grade is not None
         if action == "grade":
