@@ -1,9 +1,10 @@
 """The study screen: a card's front, then its back, then a grade; until the queue is empty.
 
 The screen only arranges calls. What comes next (re-drills, undo) is decided by
-:class:`flashdl.study.session.StudySession`; answers, suspensions and burials are written through
-:mod:`flashdl.store.reviews`, each in its own committed transaction *before* the next card is
-shown, so an answer that was acknowledged on screen survives the process being killed.
+:class:`flashdl.study.session.StudySession`; answers, suspensions, burials and their undoing are
+written by :class:`flashdl.study.recorder.StudyRecorder`, each in its own committed transaction
+*before* the next card is shown, so an answer acknowledged on screen survives the process being
+killed.
 
 Card kinds: ``basic`` and ``cloze`` show front and back; ``demonstrate`` adds the engine's demo
 panel when revealed (beside the answer at 110 columns or more, below it when narrower; imported
@@ -16,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,7 +30,9 @@ from textual.worker import Worker, WorkerState
 
 from flashdl.errors import FlashdlError
 from flashdl.scheduler.sm2 import QUALITY_LABELS
+from flashdl.study.recorder import StudyRecorder
 from flashdl.study.session import StudySession
+from flashdl.study.wording import card_status, nothing_to_study, progress
 from flashdl.tui.widgets.card_text import CardText, TextBuffers
 from flashdl.tui.widgets.exercise_panel import ExercisePanel
 from flashdl.tui.widgets.grade_bar import GradeBar
@@ -87,7 +89,7 @@ class StudyScreen(Screen[None]):
         self.deck_keys = list(deck_keys) if deck_keys is not None else None
         self.card_ids = list(card_ids) if card_ids is not None else None
         self.session: StudySession | None = None
-        self.session_id = uuid.uuid4().hex
+        self.recorder: StudyRecorder | None = None
         self.card: StudyCard | None = None
         #: the card expected next, read ahead of time (see :meth:`_prepare_ahead`)
         self._upcoming: StudyCard | None = None
@@ -140,6 +142,7 @@ class StudyScreen(Screen[None]):
             return
         if event.state == WorkerState.SUCCESS:
             self.session = StudySession(event.worker.result, clock=self._clock)
+            self.recorder = StudyRecorder(self.store, self.session, today=self.today)
             await self.show_current()
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
@@ -185,7 +188,11 @@ class StudyScreen(Screen[None]):
             else:
                 self._show_message(self._nothing_due_text())
             return
-        self.query_one("#card-meta", Static).update(self._card_meta(card))
+        self.query_one("#card-meta", Static).update(
+            card_status(
+                card.deck_name, card.kind, is_new=card.is_new, is_repeat=session.is_repeat(card.id)
+            )
+        )
         self._update_progress()
         await self.fronts.show(card.front)
         self._set_phase("front")
@@ -232,44 +239,30 @@ class StudyScreen(Screen[None]):
         if slot.children:
             await slot.remove_children()
 
-    def _card_meta(self, card: StudyCard) -> str:
-        assert self.session is not None
-        if self.session.is_repeat(card.id):
-            status = "again"
-        elif card.is_new:
-            status = "new"
-        else:
-            status = "review"
-        kind = "" if card.kind in ("basic", "cloze") else f" · {card.kind}"
-        return f"{card.deck_name} · {status}{kind}"
-
     def _update_progress(self) -> None:
         assert self.session is not None
         stats = self.session.stats()
-        self.query_one("#progress", Static).update(
-            f"{self.session.remaining} to go · {stats.answers} answered"
-        )
+        self.query_one("#progress", Static).update(progress(self.session.remaining, stats.answers))
 
     def _nothing_due_text(self) -> str:
         from flashdl.render.dates import describe_due
         from flashdl.study.cards import next_due
 
         if self.card_ids is not None:
-            return "None of these cards can be studied any more.  Press q to go back."
-        where = "these decks" if self.deck_keys is None or len(self.deck_keys) != 1 else "this deck"
-        due = describe_due(next_due(self.store, self.today, self.deck_keys), self.today)
-        return f"Nothing to study in {where} today. {due}  Press q to go back."
+            return nothing_to_study(chosen_cards=True, one_deck=False, next_due="")
+        return nothing_to_study(
+            chosen_cards=False,
+            one_deck=self.deck_keys is not None and len(self.deck_keys) == 1,
+            next_due=describe_due(next_due(self.store, self.today, self.deck_keys), self.today),
+        )
 
     async def _pose_exercise(self, card: StudyCard) -> None:
-        from flashdl.engine import DemoError, make_exercise
+        from flashdl.engine import DemoError
+        from flashdl.study.exercises import pose_exercise
 
         seed = self._exercise_seeds.randrange(2**32)
         try:
-            try:
-                exercise = make_exercise(card.demo_name or "", seed=seed, **card.demo_params)
-            except DemoError:
-                # The card's parameters belong to its demo; the exercise may take none of them.
-                exercise = make_exercise(card.demo_name or "", seed=seed)
+            exercise = pose_exercise(card.demo_name or "", card.demo_params, seed)
         except DemoError as exc:
             self.notify(f"This card's exercise cannot be posed: {exc}", severity="warning", markup=False)
             self.query_one("#card").focus()
@@ -371,71 +364,39 @@ class StudyScreen(Screen[None]):
 
     async def action_grade(self, grade: int) -> None:
         """Write the answer (committed), then move on."""
-        from flashdl.store.reviews import record_answer
-
-        if self.phase != "answer" or self.card is None or self.session is None:
+        if self.phase != "answer" or self.card is None or self.recorder is None:
             return
         duration_ms = int((self._clock() - self._shown_at) * 1000)
         try:
-            answer = record_answer(
-                self.store,
-                self.card.id,
-                grade,
-                today=self.today,
-                duration_ms=duration_ms,
-                mode="study",
-                session_id=self.session_id,
-            )
+            self.recorder.answer(self.card, grade, duration_ms=duration_ms)
         except FlashdlError as exc:
             self.notify(f"The answer was not saved: {exc}", severity="error", markup=False)
             return
-        self.session.answer(grade, token=answer.log_id, duration_ms=duration_ms)
         await self.show_current()
 
     async def action_suspend(self) -> None:
-        from flashdl.store.reviews import set_suspended
-
-        if self.phase not in ("front", "answer") or self.card is None or self.session is None:
-            return
-        was = self.card.suspended
-        if self._store_call(set_suspended, self.store, self.card.id, True):
-            self.session.remove_current("suspend", token=was)
-            self.notify("Card suspended: it will not come up again until you unsuspend it (u undoes).")
-            await self.show_current()
+        if self.phase in ("front", "answer") and self.card and self.recorder:
+            if self._saved(self.recorder.suspend, self.card):
+                self.notify("Card suspended: it will not come up again (u undoes).")
+                await self.show_current()
 
     async def action_bury(self) -> None:
-        from flashdl.store.reviews import bury
-
-        if self.phase not in ("front", "answer") or self.card is None or self.session is None:
-            return
-        was = self.card.buried_until
-        if self._store_call(bury, self.store, self.card.id, self.today + dt.timedelta(days=1)):
-            self.session.remove_current("bury", token=was)
-            self.notify("Card buried until tomorrow (u undoes).")
-            await self.show_current()
+        if self.phase in ("front", "answer") and self.card and self.recorder:
+            if self._saved(self.recorder.bury, self.card):
+                self.notify("Card buried until tomorrow (u undoes).")
+                await self.show_current()
 
     async def action_undo(self) -> None:
         """Take back the last answer, suspension or burial, in the store and in the queue."""
-        from flashdl.store.reviews import bury, set_suspended, undo_answer
-
-        step = self.session.last_step if self.session is not None else None
-        if step is None:
+        if self.recorder is None or self.recorder.session.last_step is None:
             self.notify("Nothing to undo in this session.")
             return
-        if step.kind == "answer":
-            done = self._store_call(undo_answer, self.store, step.token)
-        elif step.kind == "suspend":
-            done = self._store_call(set_suspended, self.store, step.card_id, bool(step.token))
-        else:
-            done = self._store_call(bury, self.store, step.card_id, step.token)
-        if done:
-            assert self.session is not None
-            self.session.undo()
+        if self._saved(self.recorder.undo):
             await self.show_current()
 
-    def _store_call(self, func: Callable[..., Any], *args: Any) -> bool:
+    def _saved(self, step: Callable[..., Any], *args: Any) -> bool:
         try:
-            func(*args)
+            step(*args)
         except FlashdlError as exc:
             self.notify(f"Nothing was changed: {exc}", severity="error", markup=False)
             return False
