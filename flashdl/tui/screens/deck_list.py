@@ -85,16 +85,25 @@ class DeckListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="deck-counts", exit_on_error=False)
     def _read_counts(self, store: Store) -> None:
+        from flashdl.errors import FlashdlError
         from flashdl.store.queries import deck_counts, next_due_date
 
-        with store.read() as session:
-            counts = deck_counts(session, self.today)
-            idle = {
-                c.key: next_due_date(session, self.today, [c.key])
-                for c in counts
-                if c.new + c.due + c.redrill == 0
-            }
+        try:
+            with store.read() as session:
+                counts = deck_counts(session, self.today)
+                idle = {
+                    c.key: next_due_date(session, self.today, [c.key])
+                    for c in counts
+                    if c.new + c.due + c.redrill == 0
+                }
+        except FlashdlError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
         self.app.call_from_thread(self._show_counts, counts, idle)
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one(DataTable).loading = False
+        self.query_one("#deck-hint", Static).update(f"Cannot read the decks: {problem}")
 
     def _show_counts(self, counts: list[DeckCounts], next_due: dict[str, dt.date | None]) -> None:
         table = self.query_one(DataTable)

@@ -206,7 +206,7 @@ class StudyScreen(Screen[None]):
         self.call_after_refresh(self._work_ahead, card)
 
     def _work_ahead(self, card: StudyCard) -> None:
-        self.run_worker(self._prepare_ahead(card), group="ahead")
+        self.run_worker(self._prepare_ahead(card), group="ahead", exit_on_error=False)
 
     async def _prepare_ahead(self, card: StudyCard) -> None:
         """Lay out this card's back and the next card's front and back while the learner reads.
@@ -221,7 +221,10 @@ class StudyScreen(Screen[None]):
         queue = self.session.queue
         if len(queue) < 2 or self.card is not card:
             return
-        upcoming = load_card(self.store, queue[1])
+        try:
+            upcoming = load_card(self.store, queue[1])
+        except FlashdlError:  # only a head start: the card is read again when its turn comes
+            return
         if upcoming is not None and self.card is card:
             self._upcoming = upcoming
             await self.fronts.prepare(upcoming.front)

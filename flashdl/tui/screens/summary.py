@@ -90,10 +90,17 @@ class SummaryScreen(Screen[str]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _read_forecast(self) -> None:
+        from flashdl.errors import FlashdlError
         from flashdl.store.forecast import due_forecast
 
-        with self.store.read() as session:
-            forecast = due_forecast(session, self.today, deck_keys=self.deck_keys)
+        try:
+            with self.store.read() as session:
+                forecast = due_forecast(session, self.today, deck_keys=self.deck_keys)
+        except FlashdlError as exc:
+            self.app.call_from_thread(
+                self.query_one("#forecast", Static).update, f"(No forecast: {exc})"
+            )
+            return
         self.app.call_from_thread(self._show_forecast, forecast)
 
     def _show_forecast(self, forecast: list[tuple[dt.date, int]]) -> None:
