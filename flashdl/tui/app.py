@@ -151,8 +151,8 @@ class FlashdlApp(App[None]):
             self.push_screen(HelpScreen(context))
 
     def study(self, *, deck_keys: Sequence[str] | None = None, card_ids: Sequence[int] | None = None) -> None:
-        """Start a study session on top of the current screen (the quiz's "study the missed
-        cards" calls this with ``card_ids``)."""
+        """Start a study session on top of the current screen: of some decks, or of exactly
+        ``card_ids`` (what a "study the missed cards" button wants)."""
         from flashdl.tui.screens.study import StudyScreen
 
         if self.store is None:
