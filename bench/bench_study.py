@@ -123,6 +123,8 @@ def launch_tmux(home: Path, deck: str, needle: str, timeout: float = 20) -> floa
     start = time.perf_counter()
     subprocess.run([*tmux, "new-session", "-d", "-s", "b", "-x", "100", "-y", "30",
                     "-c", str(REPO), command], check=True)
+    socket_path = subprocess.run([*tmux, "display-message", "-p", "#{socket_path}"],
+                                 capture_output=True, text=True).stdout.strip()
     try:
         while time.perf_counter() - start < timeout:
             shown = subprocess.run([*tmux, "capture-pane", "-p", "-t", "b"],
@@ -133,6 +135,8 @@ def launch_tmux(home: Path, deck: str, needle: str, timeout: float = 20) -> floa
         raise RuntimeError(f"the first card never appeared:\n{shown}")
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+        if socket_path:
+            Path(socket_path).unlink(missing_ok=True)
 
 
 def launch_pty(home: Path, deck: str, needle: str, timeout: float = 20) -> float:

@@ -98,6 +98,9 @@ def test_flashdl_study_in_a_real_terminal_saves_the_answer(flashdl_home: Path, d
         [*tmux, "new-session", "-d", "-s", "study", "-x", "100", "-y", "30", "-c", str(REPO), command],
         check=True, timeout=30,
     )
+    socket_path = subprocess.run(
+        [*tmux, "display-message", "-p", "#{socket_path}"], capture_output=True, text=True
+    ).stdout.strip()
 
     def capture() -> str:
         out = subprocess.run(
@@ -129,5 +132,7 @@ def test_flashdl_study_in_a_real_terminal_saves_the_answer(flashdl_home: Path, d
             raise AssertionError("flashdl did not quit:\n" + capture())
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+        if socket_path:
+            Path(socket_path).unlink(missing_ok=True)
     assert review_log(store) == [(l2, 4, "study")]
     store.close()
