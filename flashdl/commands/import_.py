@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    from flashdl.formats.detect import FORMATS
+    from flashdl.formats.names import FORMATS
 
     parser = subparsers.add_parser(
         "import",

@@ -1,8 +1,5 @@
 """Deck file formats: parsers and writers that turn files into neutral card records and back.
 
-Pure: no database, no UI.
+Pure: no database, no UI. Nothing is imported here, so that naming a format (``names``) costs
+nothing at start-up; import ``flashdl.formats.records`` for the record types.
 """
-
-from flashdl.formats.records import CardRecord, DeckRecord, FormatError
-
-__all__ = ["CardRecord", "DeckRecord", "FormatError"]

@@ -10,8 +10,8 @@ import csv
 import re
 from pathlib import Path
 
-#: What ``--format`` accepts. ``tsv`` is CSV with a tab separator; ``quizlet`` is term<TAB>definition.
-FORMATS = ("auto", "toml", "csv", "tsv", "quizlet", "md", "apkg")
+from flashdl.formats.names import FORMATS as FORMATS  # re-exported
+
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 _TOML_DECK = re.compile(r"^\s*\[deck\]\s*$", re.MULTILINE)
