@@ -115,7 +115,11 @@ class ReviewState(Base):
     """The card's current SM-2 state. Exists once the card has been answered."""
 
     __tablename__ = "review_states"
-    __table_args__ = (Index("ix_review_states_due", "due"),)
+    __table_args__ = (
+        Index("ix_review_states_due", "due"),
+        # same-day repeats are few; the queue finds them without scanning every state
+        Index("ix_review_states_redrill", "needs_redrill", "due"),
+    )
 
     card_id: Mapped[int] = mapped_column(
         ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True
