@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "study",
     "quiz",
     "decks",
+    "unsuspend",
     "import_",
     "export",
     "stats",

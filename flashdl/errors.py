@@ -24,7 +24,3 @@ class StoreError(FlashdlError):
     """The database cannot be opened or used: unreadable, locked, too new, corrupt."""
 
     exit_code = 3
-
-
-class NotBuiltError(FlashdlError):
-    exit_code = 4

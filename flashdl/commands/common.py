@@ -6,8 +6,6 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from flashdl.errors import NotBuiltError
-
 if TYPE_CHECKING:
     from flashdl.store.db import Store
 
@@ -30,5 +28,14 @@ def open_synced_store(args: argparse.Namespace) -> Store:
     return store
 
 
-def not_built(issue: int, what: str) -> NotBuiltError:
-    return NotBuiltError(f"{what} is not built yet (see issue #{issue})")
+def require_terminal(command: str) -> None:
+    """The study and quiz screens need a terminal to draw on and read keys from."""
+    import sys
+
+    from flashdl.errors import UsageError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            f"{command} needs an interactive terminal (its input or output is redirected)",
+            hint="run it in a terminal; for scripts use `flashdl decks --json` or `flashdl stats --json`",
+        )

@@ -20,10 +20,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        from flashdl.engine.command import run as run_demo_command
-    except ImportError:
-        from flashdl.commands.common import not_built
+    from flashdl.engine.command import run as run_demo_command
 
-        raise not_built(4, "flashdl demo") from None
     return run_demo_command(args.name, args.list_, args.sets, args.seed, args.json)

@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashdl.commands.common import open_synced_store, today
+    from flashdl.commands.common import open_synced_store, require_terminal, today
     from flashdl.config import load_settings
 
     load_settings()  # a broken config.toml is reported here, not inside the UI
@@ -45,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
         # Nothing to check first: the UI comes up at once and opens the store itself.
         from flashdl.tui.app import FlashdlApp
 
+    try:
+        require_terminal("flashdl study")
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
     app = FlashdlApp(
         getattr(args, "db", None),
         today=today(),
