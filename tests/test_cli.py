@@ -157,3 +157,8 @@ def test_flashdl_db_selects_another_database(tmp_path: Path, flashdl_home: Path)
     result = run_flashdl("decks", env={"FLASHDL_DB": f"sqlite:///{other}"})
     assert result.returncode == 0 and other.exists()
     assert not (flashdl_home / "flashdl.sqlite3").exists()
+
+
+def test_study_without_a_terminal_is_one_clear_line_not_a_hang() -> None:
+    result = run_flashdl("study", timeout=30)
+    _assert_one_clear_line(result, "needs an interactive terminal")
