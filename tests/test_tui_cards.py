@@ -174,9 +174,28 @@ async def test_a_wrong_exercise_answer_suggests_a_1_and_any_grade_can_be_chosen(
     await study_exercise(db_url, tmp_path, body)
 
 
+async def test_an_empty_enter_in_an_exercise_is_ignored_and_keeps_the_focus(db_url, tmp_path):
+    async def body(app, pilot):
+        await pilot.press("enter")  # nothing typed: a slip, not an answer
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "No answer given" not in text
+        assert "press Esc to give up" in text
+        assert app.focused.id == "exercise-input"
+        assert app.screen.phase == "front"
+        await pilot.press("b")  # typed into the box, not taken as "bury"
+        await settle(pilot)
+        assert app.focused.id == "exercise-input"
+        assert app.focused.value == "b"
+        assert review_log(app.store) == []
+        assert app.screen.card is not None and app.screen.phase == "front"
+
+    await study_exercise(db_url, tmp_path, body)
+
+
 async def test_each_showing_of_an_exercise_poses_fresh_numbers(db_url, tmp_path):
     async def body(app, pilot):
-        await pilot.press("enter")  # no answer: counts as wrong, suggests 1
+        await pilot.press("escape", "enter")  # give up: no answer counts as wrong, suggests 1
         await settle(pilot)
         assert "No answer given" in flat(screen_text(app))
         first = app.screen.query_one("#exercise-prompt").render()

@@ -22,6 +22,9 @@ from flashdl.render.math import render_math
 RIGHT_GRADE = 4
 WRONG_GRADE = 1
 
+#: Shown when Enter is pressed in an empty answer box (which is not taken as an answer).
+EMPTY_SUBMIT_HINT = "Type a number, or press Esc to give up (then Enter shows the answer)."
+
 
 def format_answer(answer: Any) -> str:
     """The expected answer as the learner would type it."""
@@ -81,10 +84,18 @@ class ExercisePanel(Vertical):
         self.query_one("#exercise-worked", Static).update(
             render_math(str(self.exercise.worked), markdown=False)
         )
+        self.remove_class("-hint")
         self.add_class("-checked")
         self.post_message(self.checked)
         return self.checked
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if not event.value.strip() and self.checked is None:
+            # An empty Enter is most likely a slip: keep the focus in the box (so later letters
+            # are typed, not taken as commands) and say how to give up instead.
+            self.query_one("#exercise-verdict", Static).update(EMPTY_SUBMIT_HINT)
+            self.add_class("-hint")
+            self.focus_answer()
+            return
         self.submit(event.value)
