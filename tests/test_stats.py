@@ -106,7 +106,17 @@ def test_easiness_distribution_and_deck_progress(history) -> None:  # type: igno
     # a1: 2.5 -> 2.5 (grade 4) -> 2.6 (grade 5), unchanged when forgotten; a2, b1: 2.5; b2: 2.3
     assert stats.easiness == [(2.3, 1), (2.5, 2), (2.6, 1)]
     progress = {p.key: (p.total, p.new, p.learning, p.mature, p.suspended) for p in stats.progress}
-    assert progress == {"alpha": (4, 2, 2, 0, 1), "beta": (2, 0, 1, 1, 0)}
+    assert progress == {"alpha": (4, 1, 2, 0, 1), "beta": (2, 0, 1, 1, 0)}
+    for p in stats.progress:  # each card in exactly one of new / learning / mature / suspended
+        assert p.new + p.learning + p.mature + p.suspended == p.total
+
+
+def test_a_suspended_card_with_a_schedule_counts_only_as_suspended(history) -> None:  # type: ignore[no-untyped-def]
+    set_suspended(history, card_id(history, "beta", "b2"), True)  # mature, now suspended
+    with history.read() as session:
+        stats = compute_stats(session, DAY)
+    progress = {p.key: (p.total, p.new, p.learning, p.mature, p.suspended) for p in stats.progress}
+    assert progress["beta"] == (2, 0, 1, 0, 1)
 
 
 def test_quiz_history_and_accuracy_by_type(history) -> None:  # type: ignore[no-untyped-def]

@@ -286,14 +286,16 @@ def _progress(session: Session, deck_ids: Sequence[int] | None) -> list[DeckProg
     def count_if(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    active = Card.suspended.is_(False)
     stmt = (
         select(
             Deck.key,
             Deck.name,
             func.count(Card.id),
-            count_if(and_(Card.id.is_not(None), ReviewState.card_id.is_(None))),
-            count_if(ReviewState.interval < MATURE_DAYS),
-            count_if(ReviewState.interval >= MATURE_DAYS),
+            # A partition: a suspended card counts only as suspended, whatever its state.
+            count_if(and_(Card.id.is_not(None), active, ReviewState.card_id.is_(None))),
+            count_if(and_(active, ReviewState.interval < MATURE_DAYS)),
+            count_if(and_(active, ReviewState.interval >= MATURE_DAYS)),
             count_if(Card.suspended.is_(True)),
         )
         .select_from(Deck)
