@@ -223,3 +223,34 @@ def test_a_real_anki_text_export_imports(tmp_path):
         ("Q with **bold**", "A, with comma\nand newline", ("t1", "t2"), "basic"),
         ("[...] is max(0, x)", "**ReLU** is max(0, x)", (), "cloze"),
     ]
+
+
+def test_header_row_without_columns_line_names_the_columns(tmp_path):
+    deck = only_deck("front,back,tags\nWhat is ReLU?,\"max(0, x)\",act dl\nSigmoid?,1/(1+e^-x),act\n")
+    assert [c.front for c in deck.cards] == ["What is ReLU?", "Sigmoid?"]
+    assert deck.cards[0].back == "max(0, x)"
+    assert set(deck.cards[0].tags) == {"act", "dl"}
+
+
+def test_header_row_with_id_first_does_not_shift_columns():
+    deck = only_deck("ID,Front,Back\nn1,Adam?,adaptive moments\nn2,SGD?,plain steps\n")
+    assert [(c.front, c.back) for c in deck.cards] == [
+        ("Adam?", "adaptive moments"), ("SGD?", "plain steps")]
+    again = only_deck("id,front,back\nn1,Adam (v2)?,adaptive moments\n")
+    assert again.cards[0].key == deck.cards[0].key
+
+
+def test_header_row_is_detected_in_tsv_and_csv_files(tmp_path):
+    for name, text in (("a.tsv", "term\tdefinition\nepoch\tone pass\n"),
+                       ("b.csv", "question;answer\nepoch;one pass\n"),
+                       ("c.txt", "Front,Back,Tags\nepoch,one pass,x\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        parsed = read_deck_file(path, ReadOptions())
+        cards = [c for d in parsed.decks for c in d.cards]
+        assert [(c.front, c.back) for c in cards] == [("epoch", "one pass")], name
+
+
+def test_a_first_row_of_ordinary_words_stays_a_card():
+    deck = only_deck("front,the front side\nback,the back side\n")
+    assert [c.front for c in deck.cards] == ["front", "back"]

@@ -13,7 +13,9 @@ Header lines at the top of the file configure the rest::
     #notetype column:2        1-based column with a note type name per row
     #guid column:1            1-based column with a stable id (Anki's guid, or any id)
 
-Without ``#separator`` the separator is sniffed from the first rows. Quoted fields may span lines.
+Without ``#columns`` a first row whose cells are all known column names (front, back, question,
+answer, term, definition, tags, id, guid, key, deck, notetype; any case) is read as the column
+names instead of as a card. Without ``#separator`` the separator is sniffed from the first rows. Quoted fields may span lines.
 Card identity: the guid/id column, else the front of the card (deck + front).
 """
 
@@ -43,6 +45,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER = re.compile(r"^#([A-Za-z][A-Za-z ]*):(.*)$")
 _COLUMN_HEADERS = ("deck column", "tags column", "guid column", "notetype column")
 _ID_NAMES = {"id", "guid", "key", "note id"}
+#: A first row made only of these (case-insensitive) is a header row, read as ``#columns:``.
+HEADER_NAMES = frozenset({
+    "front", "back", "question", "answer", "term", "definition", "tags", "deck", "notetype",
+    *_ID_NAMES,
+})
 
 
 class _Header:
@@ -155,6 +162,38 @@ def _records(path: Path, lines: list[str], separator: str, offset: int) -> Itera
         yield start, row
 
 
+def _header_row(
+    records: Iterator[tuple[int, list[str]]], guard: bool,
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Column names from an obvious header row (the first non-empty row, every cell a known
+    column name such as ``front,back,tags``, followed by a card row), used like ``#columns:``;
+    else no names and the rows unchanged."""
+    pending: list[tuple[int, list[str]]] = []
+    names: list[str] = []
+    for start, row in records:
+        cells = [_unguard(c) if guard else c for c in row]
+        if not "".join(cells).strip():
+            pending.append((start, row))
+            continue
+        lowered = [c.strip().lower() for c in cells]
+        pending.append((start, row))
+        if len(lowered) >= 2 and all(c in HEADER_NAMES for c in lowered):
+            # A header only if a card row follows: a lone "front,back" row is a card.
+            for later in records:
+                pending.append(later)
+                if "".join(later[1]).strip():
+                    names = [c.strip() for c in cells]
+                    pending = pending[1:]
+                    break
+        break
+
+    def chained() -> Iterator[tuple[int, list[str]]]:
+        yield from pending
+        yield from records
+
+    return names, chained()
+
+
 def _render_note(
     path: Path, where: str, notetype_name: str | None, fields: list[str], html: bool | None,
     tags: tuple[str, ...], deck_name: str, errors: RecordErrors,
@@ -200,7 +239,11 @@ def parse_anki_csv(
     default_name = header.values.get("deck", "").strip() or default_deck or path.stem
     notetype_name = header.values.get("notetype", "").strip() or None
     special = {name: _column(path, header, name) for name in _COLUMN_HEADERS}
-    names = [c.strip() for c in header.values.get("columns", "").split(separator)]
+    records = _records(path, data_lines, separator, header.line_count)
+    if "columns" in header.values:
+        names = [c.strip() for c in header.values["columns"].split(separator)]
+    else:
+        names, records = _header_row(records, header.formula_guard)
     lowered = [n.lower() for n in names]
     for name, aliases in (("tags column", {"tags"}), ("deck column", {"deck"}),
                           ("guid column", _ID_NAMES), ("notetype column", {"notetype"})):
@@ -216,7 +259,7 @@ def parse_anki_csv(
     deck_col, tags_col = special["deck column"], special["tags column"]
     guid_col, notetype_col = special["guid column"], special["notetype column"]
     guard = header.formula_guard
-    for start, row in _records(path, data_lines, separator, header.line_count):
+    for start, row in records:
         if guard:
             row = [_unguard(cell) for cell in row]
         if not "".join(row).strip():

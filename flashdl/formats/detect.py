@@ -53,6 +53,18 @@ def looks_like_quizlet(text: str) -> bool:
     return any(len(row) != 2 for row in rows)
 
 
+def _is_header_row(line: str) -> bool:
+    """A first line like ``front,back,tags``: Anki's text format with a header row."""
+    from flashdl.formats.csv_anki import HEADER_NAMES
+
+    line = line.strip()
+    for sep in ("\t", ",", ";", "|"):
+        cells = [c.strip().strip('"').lower() for c in line.split(sep)]
+        if len(cells) >= 2 and all(c in HEADER_NAMES for c in cells):
+            return True
+    return False
+
+
 def detect_text_format(path: Path, text: str, *, sep: str | None, row_sep: str | None) -> str:
     """One of toml, md, csv, tsv, quizlet for a decoded text file."""
     if sep is not None or row_sep is not None:
@@ -64,6 +76,8 @@ def detect_text_format(path: Path, text: str, *, sep: str | None, row_sep: str |
     first_line = head.lstrip("\ufeff").split("\n", 1)[0]
     if _ANKI_HEADER.match(first_line):
         return "csv"
+    if _is_header_row(first_line):
+        return "tsv" if "\t" in first_line else "csv"
     if _TOML_DECK.search(head):
         return "toml"
     if _MD_QUESTION.search(head) and _MD_ANSWER.search(head):
