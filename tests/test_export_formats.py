@@ -230,3 +230,58 @@ def test_csv_writer_uses_tabs_for_tsv(tmp_path):
     path = Path(tmp_path / "d.tsv")
     path.write_text(text, encoding="utf-8")
     assert read_deck_file(path, ReadOptions()).decks[0].cards[0].front == "a,b"
+
+
+def _other_deck(tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("#separator:comma\na,b\n", encoding="utf-8")
+    assert main(["import", str(other)]) == 0
+
+
+def test_several_decks_into_one_toml_file_is_a_clear_error(mixed, tmp_path, capsys):
+    _other_deck(tmp_path)
+    capsys.readouterr()
+    out = tmp_path / "multi.toml"
+    assert main(["export", "mixed", "other", "-o", str(out)]) != 0
+    assert "cannot go into one TOML file" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_several_decks_go_into_one_csv_or_apkg_file(mixed, tmp_path):
+    _other_deck(tmp_path)
+    for name in ("multi.csv", "multi.apkg"):
+        out = tmp_path / name
+        assert main(["export", "mixed", "other", "-o", str(out)]) == 0
+        assert out.is_file()
+        parsed = read_deck_file(out, ReadOptions())
+        assert len(parsed.decks) == 2, name
+        parsed.cleanup()
+
+
+def test_several_decks_to_a_path_without_extension_make_a_folder(mixed, tmp_path):
+    _other_deck(tmp_path)
+    folder = tmp_path / "decks"
+    assert main(["export", "mixed", "other", "--format", "toml", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["mixed.toml", "other.toml"]
+
+
+def test_missing_parent_folder_is_an_error_not_created(mixed, tmp_path, capsys):
+    out = tmp_path / "nonexistent" / "dir" / "x.toml"
+    assert main(["export", mixed, "-o", str(out)]) != 0
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_existing_file_is_refused_without_force(mixed, tmp_path, capsys):
+    out = tmp_path / "mixed.csv"
+    out.write_text("precious", encoding="utf-8")
+    assert main(["export", mixed, "-o", str(out)]) != 0
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "precious"
+    assert main(["export", mixed, "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8") != "precious"
+    folder = tmp_path / "f"
+    assert main(["export", mixed, "-o", str(folder) + "/"]) == 0
+    assert main(["export", mixed, "-o", str(folder) + "/"]) != 0
+    assert main(["export", mixed, "-o", str(folder) + "/", "--force"]) == 0

@@ -22,7 +22,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS,
                         help="output format (default: from the extension of -o)")
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
-                        help="output file (a folder for several decks as TOML)")
+                        help="output file (several decks go into one CSV or .apkg file; as TOML, "
+                        "give a folder: an existing one, or a path ending in / or without an "
+                        "extension)")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite files that already exist")
     parser.add_argument("--with-scheduling", action="store_true",
                         help=".apkg only: carry each card's interval, ease and due date")
     parser.set_defaults(func=run)
@@ -50,12 +54,28 @@ def _write_text(path: Path, text: str) -> None:
 
     partial = path.with_name(path.name + ".partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(text, encoding="utf-8", newline="")
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _check_targets(folder: Path, targets: list[Path], *, as_folder: bool, force: bool) -> None:
+    """Refuse a missing parent folder and, without --force, files that already exist."""
+    from flashdl.errors import UsageError
+
+    parent = folder.parent if as_folder else folder
+    if not parent.is_dir():
+        raise UsageError(f"folder {parent} does not exist", hint="create it first, or pick another -o")
+    if as_folder and folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder",
+                         hint="give a folder for one TOML file per deck")
+    for target in targets:
+        if target.is_dir():
+            raise UsageError(f"{target} is a folder", hint="give a file name, e.g. -o decks.csv")
+        if target.exists() and not force:
+            raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,15 +94,27 @@ def run(args: argparse.Namespace) -> int:
         decks = load_deck_records(session, keys, today=today(),
                                   with_scheduling=args.with_scheduling)
     cards = sum(len(deck.cards) for deck in decks)
+    as_folder = fmt == "toml" and (
+        output.is_dir() or args.output.endswith(("/", "\\")) or not output.suffix
+    )
+    if fmt == "toml" and not as_folder and len(decks) > 1:
+        raise UsageError(
+            f"{len(decks)} decks cannot go into one TOML file ({output.name})",
+            hint="give a folder (e.g. -o decks/) for one TOML file per deck, or use .csv or .apkg",
+        )
+    targets = [output / f"{deck.key}.toml" for deck in decks] if as_folder else [output]
+    _check_targets(output if as_folder else output.parent, targets, as_folder=as_folder,
+                   force=args.force)
     written: list[Path] = []
     if fmt == "toml":
         from flashdl.formats.toml_deck import write_toml_deck
 
-        as_folder = len(decks) > 1 or output.is_dir() or args.output.endswith(("/", "\\"))
-        if as_folder and output.exists() and not output.is_dir():
-            raise UsageError(f"{output} is a file; several decks export to a folder of TOML files")
-        for deck in decks:
-            target = output / f"{deck.key}.toml" if as_folder else output
+        if as_folder:
+            try:
+                output.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"cannot create {output}: {exc.strerror or exc}") from exc
+        for deck, target in zip(decks, targets, strict=True):
             _write_text(target, write_toml_deck(deck))
             written.append(target)
     elif fmt == "csv":
