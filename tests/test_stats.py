@@ -196,6 +196,19 @@ def test_heatmap_puts_each_day_on_its_weekday_and_week() -> None:
     assert "█" in text and "Mar" in text.splitlines()[0]
 
 
+def test_empty_series_print_a_sentence_not_a_chart(db_url: str, tmp_path: Path) -> None:
+    from flashdl.stats.render import render_text
+
+    with open_store(db_url) as store:
+        sync_builtin_decks(store, fixture_decks(tmp_path))
+        with store.read() as session:
+            text = render_text(compute_stats(session, DAY))
+    assert "No reviews yet in the last 30 days." in text
+    assert "No cards due in the next 30 days." in text  # new cards are not due reviews
+    assert "Easiness: no card has been answered yet." in text
+    assert "-1.0" not in text and "-1 " not in text  # no chart with a meaningless -1..1 axis
+
+
 def test_stats_command_prints_charts_and_json(flashdl_home: Path, tmp_path: Path) -> None:
     from flashdl.formats.toml_deck import read_toml_deck
     from flashdl.store.sync import sync_deck

@@ -90,6 +90,13 @@ async def test_q_closes_the_screen_and_an_empty_store_still_renders(db_url: str)
             screen = await _loaded(pilot, app)
             assert "Reviews: 0 in all" in str(screen.query_one("#stats-summary", Static).render())
             assert "No quiz taken yet" in str(screen.query_one("#stats-quiz", Static).render())
+            for selector, sentence in [("#stats-minutes", "no reviews yet"),
+                                       ("#stats-forecast", "none due"),
+                                       ("#stats-easiness", "no card answered yet")]:
+                plot = screen.query_one(selector, PlotextPlot)
+                drawn = plot.plt.build()
+                assert sentence in drawn
+                assert "-1" not in drawn  # not plotext's default -1..1 axis
             await pilot.press("q")
             await pilot.pause()
             assert not isinstance(app.screen, StatsScreen)

@@ -13,6 +13,12 @@ from flashdl.stats.heatmap import build_heatmap
 from flashdl.stats.queries import FORECAST_DAYS, Stats
 
 
+#: Said instead of a chart whose values are all zero.
+NO_STUDY_TIME = "No reviews yet in the last 30 days."
+NO_CARDS_DUE = f"No cards due in the next {FORECAST_DAYS} days."
+NO_EASINESS = "No card has been answered yet."
+
+
 def duration_text(seconds: int) -> str:
     hours, rest = divmod(int(seconds), 3600)
     minutes = rest // 60
@@ -96,14 +102,20 @@ def render_text(stats: Stats, *, width: int = 80, color: bool = False) -> str:
 
     days = [stats.today - dt.timedelta(days=i) for i in range(29, -1, -1)]
     minutes = [stats.seconds_by_day.get(d, 0) / 60 for d in days]
-    out += ["", bar_chart([_short_day(d) for d in days], [round(m, 1) for m in minutes],
-                          "Minutes studied per day, last 30 days", width=width, height=12,
-                          color=color, every=7)]
+    title = "Minutes studied per day, last 30 days"
+    if any(minutes):
+        out += ["", bar_chart([_short_day(d) for d in days], [round(m, 1) for m in minutes],
+                              title, width=width, height=12, color=color, every=7)]
+    else:  # an all-zero chart only draws a meaningless -1..1 axis
+        out += ["", title, NO_STUDY_TIME]
 
     labels = [_short_day(d) for d, _ in stats.forecast]
-    out += ["", bar_chart(labels, [n for _, n in stats.forecast],
-                          f"Cards due, next {FORECAST_DAYS} days (overdue counted today)",
-                          width=width, height=12, color=color, every=7)]
+    due = [n for _, n in stats.forecast]
+    title = f"Cards due, next {FORECAST_DAYS} days (overdue counted today)"
+    if any(due):
+        out += ["", bar_chart(labels, due, title, width=width, height=12, color=color, every=7)]
+    else:
+        out += ["", title, NO_CARDS_DUE]
 
     out += ["", "Retention by interval before the answer"]
     rows = [["interval", "reviews", "remembered", "rate"]]
@@ -116,7 +128,7 @@ def render_text(stats: Stats, *, width: int = 80, color: bool = False) -> str:
                               "Cards by easiness factor", width=width, height=10, color=color,
                               every=max(1, len(stats.easiness) // 8))]
     else:
-        out += ["", "Easiness: no card has been answered yet."]
+        out += ["", f"Easiness: {NO_EASINESS[0].lower()}{NO_EASINESS[1:]}"]
 
     out += ["", "Progress per deck (learning: interval < 21 days; mature: >= 21)"]
     rows = [["deck", "cards", "new", "learning", "mature", "suspended"]]

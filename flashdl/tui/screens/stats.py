@@ -155,17 +155,18 @@ class StatsScreen(Screen[None]):
         self._bar(
             "#stats-forecast", [_short_day(d) for d, _ in stats.forecast],
             [n for _, n in stats.forecast], f"Cards due, next {FORECAST_DAYS} days", every=7,
+            empty="none due",
         )
         days = [stats.today - dt.timedelta(days=i) for i in range(29, -1, -1)]
         self._bar(
             "#stats-minutes", [_short_day(d) for d in days],
             [round(stats.seconds_by_day.get(d, 0) / 60, 1) for d in days],
-            "Minutes studied, last 30 days", every=7,
+            "Minutes studied, last 30 days", every=7, empty="no reviews yet",
         )
         self._bar(
             "#stats-easiness", [f"{ef:.1f}" for ef, _ in stats.easiness],
             [n for _, n in stats.easiness], "Cards by easiness factor",
-            every=max(1, len(stats.easiness) // 6),
+            every=max(1, len(stats.easiness) // 6), empty="no card answered yet",
         )
         self.query_one("#stats-retention", Static).update(self._retention_text(stats))
         table = self.query_one("#stats-progress", DataTable)
@@ -177,11 +178,19 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-quiz", Static).update(self._quiz_text(stats))
 
     def _bar(self, selector: str, labels: list[str], values: list[float], title: str,
-             *, every: int) -> None:
+             *, every: int, empty: str) -> None:
         plot = self.query_one(selector, PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
+        if not any(values):
+            # Nothing to draw: say so in the title and keep the axes at 0..1, not plotext's -1..1.
+            plt.title(f"{title}: {empty}")
+            plt.ylim(0, 1)
+            plt.yticks([0, 1])
+            plt.xticks([])
+            plot.refresh()
+            return
         plt.title(title)
         if values:
             xs = list(range(len(values)))
