@@ -178,7 +178,7 @@ def test_markdown_unknown_demo_is_refused_by_the_loader(tmp_path):
     path.write_text("Q: x\nA: y\nDemo: no_such_demo\n", encoding="utf-8")
     with pytest.raises(FormatError, match="unknown demo 'no_such_demo'") as err:
         read_deck_file(path, ReadOptions())
-    assert err.value.where == "line 1"
+    assert err.value.where == "line 3"  # the Demo: line, not the Q: line
 
 
 def test_markdown_demo_with_out_of_range_parameter_is_refused(tmp_path):

@@ -146,3 +146,27 @@ def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path
         assert after == before or imported == rows, (delay, imported)
         if imported == rows:
             break
+
+
+def test_skip_invalid_report_is_consistent(tmp_path, capsys):
+    deck = tmp_path / "half.md"
+    deck.write_text("# Half\nQ: good\nA: yes\n\nQ: no answer here\n", encoding="utf-8")
+    assert main(["import", str(deck), "--skip-invalid", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "1 would be added" in out and "would be skipped" not in out
+    assert "would leave out 1 invalid record(s)" in out
+    assert main(["import", str(deck), "--skip-invalid"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped" not in out and "left out 1 invalid record(s)" in out
+
+
+def test_bad_demo_line_in_markdown_is_reported_at_the_demo_line(tmp_path, capsys):
+    deck = tmp_path / "demo.md"
+    deck.write_text("# D\nQ: Show dropout.\nA: scaled\nTags: x\nDemo: no-such-demo p=0.5\n",
+                    encoding="utf-8")
+    assert main(["import", str(deck)]) != 0
+    err = capsys.readouterr().err
+    assert "line 5" in err and "no-such-demo" in err
+    deck.write_text("# D\nQ: Show dropout.\nA: scaled\n\nDemo: dropout p=7\n", encoding="utf-8")
+    assert main(["import", str(deck)]) != 0
+    assert "line 5" in capsys.readouterr().err

@@ -250,3 +250,13 @@ def test_unknown_on_duplicate_and_blank_deck_name_are_usage_errors(store, vocab)
         run_import(store, vocab, on_duplicate="merge")
     with pytest.raises(UsageError):
         run_import(store, vocab, deck_name="  ")
+
+
+def test_deck_option_naming_a_built_in_deck_says_to_choose_another_name(store, tmp_path):
+    with store.read() as session:
+        builtin = session.scalar(select(Deck).where(Deck.origin == "builtin"))
+    path = write(tmp_path / "mine.csv", "#separator:comma\na,b\n")
+    with pytest.raises(UsageError) as err:
+        run_import(store, path, deck_name=builtin.name)
+    text = f"{err.value} {getattr(err.value, 'hint', '')}"
+    assert "not a built-in deck's" in text and "another name with --deck NAME" not in text

@@ -64,9 +64,13 @@ def format_report(report: ImportReport) -> str:
     lines = []
     verb = "would be" if report.dry_run else ""
     for deck in report.decks:
+        fields = ["added", "updated", "unchanged"]
+        if deck.skipped:
+            fields.append("skipped")
         counts = ", ".join(
             f"{getattr(deck, field)} {verb + ' ' if verb else ''}{field}"
-            for field in ("added", "updated", "unchanged", "skipped")
+            + (" (already in the deck)" if field == "skipped" else "")
+            for field in fields
         )
         status = " (new deck)" if deck.new_deck else ""
         sources = ", ".join(deck.sources)
@@ -74,7 +78,8 @@ def format_report(report: ImportReport) -> str:
         if deck.scheduled:
             lines.append(f"  {deck.scheduled} card(s) {verb or 'were'} scheduled from the file")
     if report.invalid:
-        lines.append(f"left out {len(report.invalid)} invalid record(s):")
+        left = "would leave out" if report.dry_run else "left out"
+        lines.append(f"{left} {len(report.invalid)} invalid record(s) (--skip-invalid):")
         lines += [f"  {error}" for error in report.invalid[:50]]
         if len(report.invalid) > 50:
             lines.append(f"  ... and {len(report.invalid) - 50} more")

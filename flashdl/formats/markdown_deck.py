@@ -92,12 +92,21 @@ def _card(path: Path, block: _Block, errors: RecordErrors, seen: dict[str, int])
     except FormatError as exc:
         errors.reject(exc)
         return None
-    return CardRecord(
+    card = CardRecord(
         key=key, front=front, back=back, tags=tags,
         kind="demonstrate" if demo_name else "basic",
         demo_name=demo_name, demo_params=demo_params,
         source=block.meta.get("source", (0, ""))[1].strip(), where=where,
     )
+    if demo_name:
+        # Checked here, not only in load.check_demos, so the error names the 'Demo:' line.
+        from flashdl.formats.load import checked_demo
+
+        problem, _ = checked_demo(card)
+        if problem is not None:
+            errors.reject(FormatError(path, f"line {block.meta['demo'][0]}", problem))
+            return None
+    return card
 
 
 def parse_markdown_deck(

@@ -129,7 +129,9 @@ def _plan(parsed: Sequence[ParsedFile], options: ImportOptions, report: ImportRe
     return list(merged.values())
 
 
-def _check_builtin_collisions(store: Store, plans: list[_PlannedDeck]) -> None:
+def _check_builtin_collisions(
+    store: Store, plans: list[_PlannedDeck], *, deck_given: bool = False
+) -> None:
     from sqlalchemy import select
 
     from flashdl.store.models import Deck
@@ -141,8 +143,15 @@ def _check_builtin_collisions(store: Store, plans: list[_PlannedDeck]) -> None:
             raise UsageError(
                 f"deck {plan.record.key!r} from {', '.join(plan.sources)} has the id of a "
                 "built-in deck",
-                hint="import it under another name with --deck NAME",
+                hint=builtin_hint(deck_given),
             )
+
+
+def builtin_hint(deck_given: bool) -> str:
+    """What to do about a deck that collides with a built-in one, given whether --deck was used."""
+    if deck_given:
+        return "--deck names a built-in deck; choose a name that is not a built-in deck's"
+    return "import it under another name with --deck NAME"
 
 
 def store_has_user_data(store: Store) -> bool:
@@ -261,8 +270,7 @@ def merge_deck(
         session.flush()
         outcome.new_deck = True
     elif row.origin != "import":
-        raise UsageError(f"deck {deck.key!r} is a built-in deck",
-                         hint="import it under another name with --deck NAME")
+        raise UsageError(f"deck {deck.key!r} is a built-in deck", hint=builtin_hint(False))
     elif (row.name, row.description) != (deck.name, deck.description or row.description):
         row.name, row.description = deck.name, deck.description or row.description
         row.updated_at = now
@@ -414,7 +422,7 @@ def import_paths(
             report.invalid.extend(item.skipped)
             report.warnings.extend(item.warnings)
         plans = _plan(parsed, options, report)
-        _check_builtin_collisions(store, plans)
+        _check_builtin_collisions(store, plans, deck_given=options.deck_name is not None)
         if not options.dry_run and store.sqlite_path is not None and store_has_user_data(store):
             from flashdl import config
             from flashdl.store.backup import backup_sqlite
