@@ -154,9 +154,9 @@ def test_flashdl_quiz_runs_in_a_real_terminal(home_store, flashdl_home):
         dimensions=(24, 80), encoding="utf-8", timeout=30,
     )
     try:
-        child.expect("True or false")
+        child.expect("Does this answer the question above")
         child.send("t")
-        child.expect("The statement is")
+        child.expect("answer to this question")
         child.send("\r")
         child.expect("Quiz finished")
         child.send("q")

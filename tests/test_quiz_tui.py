@@ -69,13 +69,14 @@ async def test_a_full_quiz_with_every_type_is_stored_answer_by_answer(qstore):
         assert isinstance(app.screen, QuizEndScreen)
         shown = screen_text(app)
         assert "Quiz finished." in shown
-        assert "Score 8/9 (89%)" in shown  # 1 mc + 1 typed (overridden) + 5 pairs + 1 exercise
+        # the score counts questions: a matching question is one, right with all five pairs
+        assert "Score 4/5 (80%)" in shown  # mc, typed (overridden), match, exercise
         assert "(true/false)" in shown  # the missed question is listed
 
     attempt = rows(qstore, QuizAttempt, QuizAttempt.id)
     assert len(attempt) == 1
     attempt = attempt[0]
-    assert (attempt.question_count, attempt.correct_count, attempt.seed) == (9, 8, 11)
+    assert (attempt.question_count, attempt.correct_count, attempt.seed) == (5, 4, 11)
     assert attempt.decks == [FIXTURE_DECK] and attempt.finished_at is not None
     answers = rows(qstore, QuizAnswer, QuizAnswer.position)
     assert [a.position for a in answers] == list(range(9))
@@ -174,7 +175,7 @@ async def test_matching_by_mouse_and_re_pairing_by_keys(qstore):
             await pilot.press(str(i + 1), "abcde"[question.solution[i]])
         await pilot.press("enter")
         await pilot.pause()
-        assert "5 of 5 pairs right." in screen_text(app)
+        assert "5 of 5 pairs right" in screen_text(app)
     assert [a.correct for a in rows(qstore, QuizAnswer, QuizAnswer.position)] == [True] * 5
 
 
@@ -195,7 +196,12 @@ async def test_the_countdown_is_shown_and_ends_the_quiz(qstore):
         assert isinstance(app.screen, QuizEndScreen)
         shown = screen_text(app)
         assert "Time is up." in shown and "Time 1:30" in shown
-        assert "not answered" in shown
+        assert "not answered (their cards count as missed)" in shown
+        assert "Nothing missed." not in shown
+        outcome = app.screen.outcome
+        unanswered = {item.card_id for item in outcome.unanswered}
+        assert unanswered and unanswered <= set(outcome.missed_card_ids)
+        assert app.screen.check_action("study_missed", ()) is True
     [attempt] = rows(qstore, QuizAttempt, QuizAttempt.id)
     assert attempt.finished_at is not None and attempt.time_limit_s == 90
     assert len(rows(qstore, QuizAnswer, QuizAnswer.id)) >= 1
@@ -206,12 +212,18 @@ async def test_escape_ends_the_quiz_early_and_keeps_what_was_answered(qstore):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await answer(pilot, right=False)
+        await pilot.press("escape")  # asks first
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert "Press Esc again to end it" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, QuizEndScreen)
         outcome = app.screen.outcome
-        assert outcome.answered >= 1 and outcome.correct == 0 and outcome.total == 9
-        assert f"{9 - outcome.answered} not answered." in screen_text(app)
+        assert outcome.answered == 1 and outcome.correct == 0 and outcome.total == 5
+        shown = screen_text(app)
+        assert "Quiz ended early." in shown and "4 questions not answered" in shown
+        assert len(outcome.missed_card_ids) >= 5  # the wrong one and every unanswered card
     [attempt] = rows(qstore, QuizAttempt, QuizAttempt.id)
     assert attempt.finished_at is not None and attempt.correct_count == 0
 
@@ -361,7 +373,7 @@ async def test_a_mixed_quiz_over_the_built_in_decks_runs_to_the_end(db_url):
         assert sorted(q.qtype for q in screen.plan.questions) == sorted(QUESTION_TYPES)
         await take_quiz(pilot, dict.fromkeys(QUESTION_TYPES, True))
         assert isinstance(app.screen, QuizEndScreen)
-        assert "Score 9/9 (100%)" in screen_text(app) and "Nothing missed." in screen_text(app)
+        assert "Score 5/5 (100%)" in screen_text(app) and "Nothing missed." in screen_text(app)
         with app.store.read() as session:
             answers = session.execute(select(QuizAnswer)).scalars().all()
     assert {a.qtype for a in answers} == set(QUESTION_TYPES)

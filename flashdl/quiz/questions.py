@@ -77,11 +77,13 @@ class TrueFalse:
 
     @property
     def expected(self) -> str:
-        return "true" if self.is_true else f"false; the answer is: {self.right_answer}"
+        return ("yes, this is the answer to this question" if self.is_true
+                else f"no, this is not the answer; the answer is: {self.right_answer}")
 
     def grade(self, answer: bool) -> GradedItem:
+        """``answer``: the learner says the statement does (True) or does not answer the prompt."""
         return GradedItem(self.card.card_id, self.qtype, f"{self.prompt}\n→ {self.statement}",
-                          self.expected, "true" if answer else "false", answer == self.is_true)
+                          self.expected, "yes" if answer else "no", answer == self.is_true)
 
 
 @dataclasses.dataclass(frozen=True)

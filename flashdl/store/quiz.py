@@ -137,8 +137,12 @@ def record_quiz_answer(
     update_schedule: bool,
     today: dt.date,
     now: dt.datetime | None = None,
+    counts: bool = True,
 ) -> StoredAnswer:
-    """Store one graded item (committed before this returns) and, if asked, review its card."""
+    """Store one graded item (committed before this returns) and, if asked, review its card.
+
+    The attempt's score counts questions: ``counts=False`` for the pairs of a matching question,
+    which is scored once, by :func:`add_correct_question`, when all its pairs are right."""
     from sqlalchemy import insert
 
     from flashdl.store.models import QuizAnswer, utcnow
@@ -162,7 +166,7 @@ def record_quiz_answer(
             )
             .returning(QuizAnswer.id)
         ).scalar_one()
-        if item.correct:  # the running score is right even if the quiz never finishes
+        if counts and item.correct:  # the running score is right even if the quiz never finishes
             _add_correct(session, attempt_id, 1)
     log_id = None
     if update_schedule and item.card_id is not None:
@@ -209,6 +213,12 @@ def override_answer(store: Store, stored: StoredAnswer, *, today: dt.date) -> St
     return dataclasses.replace(stored, item=item, log_id=log_id)
 
 
+def add_correct_question(store: Store, attempt_id: int) -> None:
+    """One more question answered right (a matching question with every pair right)."""
+    with store.write() as session:
+        _add_correct(session, attempt_id, 1)
+
+
 def _add_correct(session: Session, attempt_id: int, n: int) -> None:
     from sqlalchemy import update
 
@@ -221,8 +231,12 @@ def _add_correct(session: Session, attempt_id: int, n: int) -> None:
     )
 
 
-def finish_attempt(store: Store, attempt_id: int, now: dt.datetime | None = None) -> AttemptSummary:
-    """Close the attempt: its finish time and its score, counted from the stored answers."""
+def finish_attempt(
+    store: Store, attempt_id: int, now: dt.datetime | None = None, *, correct_count: int | None = None,
+) -> AttemptSummary:
+    """Close the attempt: its finish time and its score, ``correct_count`` questions answered
+    right when the caller knows it (a matching question is one question), else counted from the
+    stored answers."""
     from sqlalchemy import func, select, update
 
     from flashdl.store.models import QuizAnswer, QuizAttempt, utcnow
@@ -233,6 +247,8 @@ def finish_attempt(store: Store, attempt_id: int, now: dt.datetime | None = None
                 QuizAnswer.attempt_id == attempt_id, QuizAnswer.correct.is_(True)
             )
         ) or 0
+        if correct_count is not None:
+            correct = correct_count
         session.execute(
             update(QuizAttempt)
             .where(QuizAttempt.id == attempt_id)

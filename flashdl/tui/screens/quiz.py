@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -36,6 +36,7 @@ from flashdl.quiz.questions import (
 )
 from flashdl.store.quiz import (
     StoredAnswer,
+    add_correct_question,
     finish_attempt,
     load_selection,
     override_answer,
@@ -43,6 +44,7 @@ from flashdl.store.quiz import (
     start_attempt,
 )
 from flashdl.tui.screens.quiz_end import QuizEndScreen, QuizOutcome
+from flashdl.tui.widgets.card_text import CardText
 from flashdl.tui.screens.quiz_questions import (
     AnswerInput,
     Choice,
@@ -55,9 +57,10 @@ if TYPE_CHECKING:
     from flashdl.store.db import Store
 
 MC_KEYS = "1234"
+TF_QUESTION = "Does this answer the question above? (t = yes / f = no)"
 HINTS = {
     "mc": "Press 1-4 or click an option.",
-    "tf": "Press t (true) or f (false), or click.",
+    "tf": "Press t (yes) or f (no), or click.",
     "typed": "Type the answer and press Enter.",
     "exercise": "Type the number (several: separate them with commas) and press Enter.",
     "match": "Choose a prompt (1-5 or click), then its answer (a-e or click); Enter checks.",
@@ -91,8 +94,8 @@ class QuizScreen(Screen[None]):
         Binding("4", "pick(3)", show=False),
         Binding("5", "pick(4)", show=False),
         *(Binding(key, f"pick_answer({i})", show=False) for i, key in enumerate("abcde")),
-        Binding("t", "true_false(True)", "true"),
-        Binding("f", "true_false(False)", "false"),
+        Binding("t", "true_false(True)", "yes"),
+        Binding("f", "true_false(False)", "no"),
         Binding("enter", "proceed", "next"),
         Binding("o", "override", "I was right"),
         Binding("escape", "end_quiz", "end quiz"),
@@ -123,6 +126,10 @@ class QuizScreen(Screen[None]):
         self.answered: StoredAnswer | None = None  # set while the answer to a question is shown
         self.current_answers: list[StoredAnswer] = []
         self.results: list[StoredAnswer] = []
+        #: one per answered question: all of it right (a matching question: every pair)
+        self.question_right: list[bool] = []
+        #: Esc was pressed once; a second Esc ends the quiz early
+        self.confirm_end = False
         self.attempt_id: int | None = None
         self.started = 0.0
         self.question_started = 0.0
@@ -138,6 +145,7 @@ class QuizScreen(Screen[None]):
             yield Plain(id="prompt")
             yield Plain(id="hint")
             yield Plain(id="feedback")
+            yield CardText(id="explanation")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -146,6 +154,7 @@ class QuizScreen(Screen[None]):
             self.query_one("#status", Plain).show("Quiz")
             self.query_one("#notices").display = False
             self.query_one("#feedback").display = False
+            self.query_one("#explanation").display = False
             self.finished = True
             self.refresh_bindings()
             return
@@ -154,7 +163,7 @@ class QuizScreen(Screen[None]):
             deck_keys=self.deck_keys,
             types=self.config.types,
             seed=self.plan.seed,
-            question_count=self.plan.item_count,
+            question_count=len(self.plan.questions),
             time_limit_s=self.config.time_limit_s,
             update_schedule=self.config.update_schedule,
         )
@@ -174,10 +183,10 @@ class QuizScreen(Screen[None]):
 
     def _update_status(self) -> None:
         total = len(self.plan.questions)
-        right = sum(1 for r in self.results if r.item.correct)
+        right = sum(self.question_right)
         parts = [
             f"Question {min(self.index + 1, total)} of {total} · {TYPE_NAMES[self.question.qtype]}",
-            f"Score {right}/{len(self.results)}",
+            f"Score {right}/{len(self.question_right)}",
         ]
         if self.config.time_limit_s:
             left = self.config.time_limit_s - (self.clock() - self.started)
@@ -203,6 +212,7 @@ class QuizScreen(Screen[None]):
         feedback.show("")
         feedback.display = False
         feedback.remove_class("-right", "-wrong")
+        self.query_one("#explanation", CardText).display = False
 
         prompt = self.query_one("#prompt", Plain)
         prompt.show(question.prompt)
@@ -210,8 +220,8 @@ class QuizScreen(Screen[None]):
             rows = [(MC_KEYS[i], text, i) for i, text in enumerate(question.options)]
             widget: ChoicePanel | AnswerInput | MatchPanel = ChoicePanel(rows)
         elif isinstance(question, TrueFalse):
-            prompt.show(f"{question.prompt}\n\nTrue or false: {question.statement}")
-            widget = ChoicePanel([("t", "True", True), ("f", "False", False)])
+            prompt.show(f"{question.prompt}\n\nOffered answer:\n{question.statement}\n\n{TF_QUESTION}")
+            widget = ChoicePanel([("t", "Yes, it answers it", True), ("f", "No", False)])
         elif isinstance(question, TypedAnswer):
             widget = AnswerInput("type the answer, Enter to submit")
         elif isinstance(question, ExerciseQuestion):
@@ -240,6 +250,7 @@ class QuizScreen(Screen[None]):
         """Store the graded items (each committed at once) and show the right answer."""
         assert self.attempt_id is not None
         duration = self._duration_ms()
+        matching = isinstance(self.question, Matching)
         for item in items:
             stored = record_quiz_answer(
                 self.store,
@@ -249,10 +260,16 @@ class QuizScreen(Screen[None]):
                 duration_ms=duration,
                 update_schedule=self.config.update_schedule,
                 today=self.today,
+                counts=not matching,
             )
             self.position += 1
             self.current_answers.append(stored)
             self.results.append(stored)
+        all_right = all(item.correct for item in items)
+        if matching and all_right:
+            assert self.attempt_id is not None
+            add_correct_question(self.store, self.attempt_id)
+        self.question_right.append(all_right)
         self.answered = self.current_answers[-1]
         self._show_feedback()
         self._update_status()
@@ -266,24 +283,34 @@ class QuizScreen(Screen[None]):
         right = sum(1 for item in items if item.correct)
         feedback = self.query_one("#feedback", Plain)
         if isinstance(question, Matching):
-            lines = [f"{right} of {len(items)} pairs right. The right letters are shown above."]
+            lines = [f"{right} of {len(items)} pairs right"
+                     + (" ✓" if right == len(items) else " (counts as right only with all pairs)")
+                     + ". The right letters are shown above."]
         else:
             item = items[0]
             overridden = " (overridden: you said you were right)" if item.overridden else ""
             lines = [("✓ Right." if item.correct else "✗ Wrong.") + overridden]
             if isinstance(question, TrueFalse):
-                lines.append(f"The statement is {'true' if question.is_true else 'false'}.")
+                lines.append("This is the answer to this question." if question.is_true
+                             else "This is not the answer to this question.")
             if isinstance(question, ExerciseQuestion):
                 lines += [f"Answer: {question.expected}", "", question.explanation]
             else:
-                lines += ["Answer:", question.explanation]
+                lines += ["Answer:"]
             if isinstance(question, (TypedAnswer, ExerciseQuestion)) and not item.correct:
-                lines += ["", "Press o if you were right after all."]
+                lines[1:1] = ["Press o if you were right after all."]
         all_right = right == len(items)
         feedback.set_class(all_right, "-right")
         feedback.set_class(not all_right, "-wrong")
         feedback.show("\n".join(lines))
         feedback.display = True
+        explanation = self.query_one("#explanation", CardText)
+        if isinstance(question, Matching | ExerciseQuestion):
+            explanation.display = False
+        else:
+            # the card's back as study shows it: Markdown, math as Unicode, never markup
+            explanation.show(question.card.back)
+            explanation.display = True
         self.query_one("#hint").display = False
         self.set_focus(None)
         self.call_after_refresh(feedback.scroll_visible, animate=False)
@@ -378,6 +405,7 @@ class QuizScreen(Screen[None]):
         updated = override_answer(self.store, answered, today=self.today)
         self.current_answers[-1] = updated
         self.results[-1] = updated
+        self.question_right[-1] = True
         self.answered = updated
         self._show_feedback()
         self._update_status()
@@ -404,30 +432,72 @@ class QuizScreen(Screen[None]):
             else:
                 self.app.exit()
             return
-        self._finish(time_up=False)
+        if self.finished:
+            return
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value and not focused.disabled:
+            focused.value = ""  # Esc in the answer box clears it first
+            self._disarm_end()
+            return
+        if not self.confirm_end:
+            self.confirm_end = True
+            left = len(self.plan.questions) - len(self.question_right)
+            self.query_one("#notices", Plain).show(
+                f"End the quiz now? {left} question{'s' if left != 1 else ''} not answered. "
+                "Press Esc again to end it; any other key goes on.")
+            self.query_one("#notices").display = True
+            return
+        self._finish(time_up=False, ended_early=True)
+
+    def _disarm_end(self) -> None:
+        if self.confirm_end:
+            self.confirm_end = False
+            self.query_one("#notices", Plain).show("\n".join(self.plan.notices))
+            self.query_one("#notices").display = bool(self.plan.notices)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "escape":
+            self._disarm_end()
 
     # --- the end ---------------------------------------------------------------------------
 
     def _close_attempt(self) -> None:
+        """Every way a quiz ends (last answer, time, Esc, quitting the app) closes the attempt:
+        it gets its finish time and its score in questions; unanswered ones count as not right."""
         if self.finished or self.attempt_id is None:
             return
         self.finished = True
-        finish_attempt(self.store, self.attempt_id)
+        finish_attempt(self.store, self.attempt_id, correct_count=sum(self.question_right))
 
-    def _finish(self, *, time_up: bool) -> None:
+    def _unanswered_items(self) -> tuple[GradedItem, ...]:
+        """The questions never answered, as missed items with no answer (one per card)."""
+        items: list[GradedItem] = []
+        for question in self.plan.questions[len(self.question_right):]:
+            if isinstance(question, Matching):
+                items += [GradedItem(card.card_id, question.qtype, question.prompts[i],
+                                     question.answers[question.solution[i]], "", False)
+                          for i, card in enumerate(question.match_cards)]
+            else:
+                items.append(GradedItem(question.card.card_id, question.qtype, question.prompt,
+                                        question.expected, "", False))
+        return tuple(items)
+
+    def _finish(self, *, time_up: bool, ended_early: bool = False) -> None:
         if self.finished:
             return
         elapsed = self.clock() - self.started
         self._close_attempt()
         outcome = QuizOutcome(
             attempt_id=self.attempt_id or 0,
-            total=self.plan.item_count,
-            answered=len(self.results),
-            correct=sum(1 for r in self.results if r.item.correct),
+            total=len(self.plan.questions),
+            answered=len(self.question_right),
+            correct=sum(self.question_right),
             elapsed_s=elapsed,
             time_up=time_up,
             missed=tuple(r.item for r in self.results if not r.item.correct),
             today=self.today,
+            unanswered=self._unanswered_items(),
+            ended_early=ended_early,
         )
         self.app.switch_screen(QuizEndScreen(self.store, outcome))
 

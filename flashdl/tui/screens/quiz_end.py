@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @dataclasses.dataclass(frozen=True)
 class QuizOutcome:
     attempt_id: int
-    #: graded items the quiz had (a matching question counts five)
+    #: questions the quiz had (a matching question is one question, right when all pairs are)
     total: int
     answered: int
     correct: int
@@ -32,12 +32,15 @@ class QuizOutcome:
     time_up: bool
     missed: tuple[GradedItem, ...]
     today: dt.date
+    #: the questions never answered (time up, ended early), one item per card, no answer given
+    unanswered: tuple[GradedItem, ...] = ()
+    ended_early: bool = False
 
     @property
     def missed_card_ids(self) -> list[int]:
-        """The cards answered wrongly, once each, in quiz order."""
+        """The cards answered wrongly or not at all, once each, in quiz order."""
         ids: list[int] = []
-        for item in self.missed:
+        for item in (*self.missed, *self.unanswered):
             if item.card_id is not None and item.card_id not in ids:
                 ids.append(item.card_id)
         return ids
@@ -71,16 +74,20 @@ class QuizEndScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         o = self.outcome
-        title = "Time is up." if o.time_up else "Quiz finished."
+        title = "Time is up." if o.time_up else "Quiz ended early." if o.ended_early else "Quiz finished."
         percent = f" ({100 * o.correct / o.total:.0f}%)" if o.total else ""
         summary = [f"Score {o.correct}/{o.total}{percent}   Time {format_duration(o.elapsed_s)}"]
         if o.answered < o.total:
-            summary.append(f"{o.total - o.answered} not answered.")
-        summary.append(f"Missed: {len(o.missed)}" if o.missed else "Nothing missed.")
+            left = o.total - o.answered
+            summary.append(f"{left} question{'s' if left != 1 else ''} not answered "
+                           "(their cards count as missed).")
+        missed_cards = len(o.missed_card_ids)
+        summary.append(f"Cards to study again: {missed_cards} (press s)" if missed_cards
+                       else "Nothing missed.")
         yield Plain(title, id="title")
         yield Plain("\n".join(summary), id="summary")
         with VerticalScroll(id="missed"):
-            for item in o.missed:
+            for item in (*o.missed, *o.unanswered):
                 prompt = clip(item.prompt.replace("\n", " "), 150)
                 yield Plain(f"✗ {prompt}  ({TYPE_NAMES[item.qtype]})", classes="missed-prompt")
                 given = item.given if item.given else "(no answer)"
