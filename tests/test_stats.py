@@ -129,6 +129,24 @@ def test_quiz_history_and_accuracy_by_type(history) -> None:  # type: ignore[no-
     assert [(q.decks, q.questions, q.correct, q.finished) for q in stats.quiz_recent] == [
         (["beta"], 1, 1, False), (["alpha"], 3, 2, True)
     ]
+    assert [q.decks_label for q in stats.quiz_recent] == ["beta", "alpha"]
+
+
+def test_a_quiz_over_every_deck_is_listed_as_all_decks(history) -> None:  # type: ignore[no-untyped-def]
+    from flashdl.stats.queries import QuizRecord
+    from flashdl.stats.render import render_text
+
+    with history.write() as session:
+        session.add(QuizAttempt(started_at=utcnow() + dt.timedelta(hours=1), decks=["alpha", "beta"],
+                                types=["mc"], question_count=2, correct_count=1))
+    with history.read() as session:
+        stats = compute_stats(session, DAY)
+    assert stats.quiz_recent[0].all_decks and stats.quiz_recent[0].decks_label == "all decks"
+    assert not stats.quiz_recent[1].all_decks
+    assert "all decks" in render_text(stats) and "alpha, beta" not in render_text(stats)
+    many = QuizRecord(utcnow(), ["a", "b", "c", "d"], 1, 1, True)
+    assert many.decks_label == "4 decks"
+    assert QuizRecord(utcnow(), ["a", "b", "c"], 1, 1, True).decks_label == "a, b, c"
 
 
 def test_deck_filter_limits_every_figure(history) -> None:  # type: ignore[no-untyped-def]

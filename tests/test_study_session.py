@@ -165,3 +165,12 @@ def test_the_session_module_needs_neither_textual_nor_the_store():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_counts_agree_with_their_noun():
+    from flashdl.study.wording import count
+
+    assert count(1, "answer") == "1 answer"
+    assert count(0, "card") == "0 cards"
+    assert count(2, "review") == "2 reviews"
+    assert count(1_200, "question") == "1,200 questions"

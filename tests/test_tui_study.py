@@ -181,7 +181,7 @@ async def test_the_summary_reports_the_session_and_the_week_ahead(store, db_url)
         text = screen_text(app)
         assert "6 answers to 5 cards" in text
         assert "83%" in text  # 5 of 6 graded 3 or better
-        assert "Redrills" in text and "1 (cards" in text
+        assert "Redrills            1 answer below 4 sent its card back to be drilled again" in text
         assert "Due tomorrow        5 reviews" in text
         assert "Sun 15 Mar" in text and "Sat 21 Mar" in text  # 7 days, from tomorrow
         assert app.screen.forecast[0] == (TODAY + dt.timedelta(days=1), 5)
@@ -206,7 +206,10 @@ async def test_q_ends_the_session_and_q_on_the_summary_quits(store, db_url):
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
-        assert "1 answers to 1 cards" in screen_text(app)
+        text = screen_text(app)
+        assert "1 answer to 1 card" in text and "1 answers" not in text
+        assert "none (no answer below 4)" in text
+        assert "Due tomorrow        1 review\n" in text or "Due tomorrow        1 review " in text
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running

@@ -69,6 +69,17 @@ class QuizRecord:
     questions: int
     correct: int
     finished: bool
+    #: The quiz covered every deck in the store (then ``decks`` names them all).
+    all_decks: bool = False
+
+    @property
+    def decks_label(self) -> str:
+        """``alpha, beta``; ``all decks``; or ``5 decks`` when naming them would be a list."""
+        if self.all_decks and len(self.decks) > 1:
+            return "all decks"
+        if len(self.decks) > 3:
+            return f"{len(self.decks)} decks"
+        return ", ".join(self.decks) or "—"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,6 +162,7 @@ class Stats:
                     {
                         "started_at": q.started_at.isoformat(),
                         "decks": q.decks,
+                        "all_decks": q.all_decks,
                         "questions": q.questions,
                         "correct": q.correct,
                         "finished": q.finished,
@@ -314,8 +326,9 @@ def _quiz(session: Session, deck_ids: Sequence[int] | None, recent: int) -> tupl
 ]:
     from sqlalchemy import case, func, select
 
-    from flashdl.store.models import Card, QuizAnswer, QuizAttempt
+    from flashdl.store.models import Card, Deck, QuizAnswer, QuizAttempt
 
+    every_deck = set(session.scalars(select(Deck.key)))
     by_type = (
         select(
             QuizAnswer.qtype,
@@ -342,6 +355,7 @@ def _quiz(session: Session, deck_ids: Sequence[int] | None, recent: int) -> tupl
             questions=a.question_count,
             correct=a.correct_count,
             finished=a.finished_at is not None,
+            all_decks=bool(a.decks) and every_deck <= set(a.decks),
         )
         for a in session.scalars(attempts.limit(recent))
     ]

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flashdl.stats.heatmap import build_heatmap
+from flashdl.study.wording import count
 from flashdl.stats.queries import FORECAST_DAYS, Stats
 
 
@@ -142,7 +143,7 @@ def render_text(stats: Stats, *, width: int = 80, color: bool = False) -> str:
         out.append("No quiz taken yet. Try `flashdl quiz`.")
     else:
         accuracy = stats.quiz_correct / answered if answered else None
-        out.append(f"{answered:,} questions answered, {stats.quiz_correct:,} correct "
+        out.append(f"{count(answered, 'question')} answered, {stats.quiz_correct:,} correct "
                    f"({percent(accuracy)})")
         if stats.quiz_by_type:
             rows = [["type", "answered", "correct", "accuracy"]]
@@ -155,7 +156,7 @@ def render_text(stats: Stats, *, width: int = 80, color: bool = False) -> str:
             rows = [["started (UTC)", "decks", "score", ""]]
             for q in stats.quiz_recent:
                 score = f"{q.correct}/{q.questions}"
-                rows.append([q.started_at.strftime("%Y-%m-%d %H:%M"), ", ".join(q.decks) or "—",
+                rows.append([q.started_at.strftime("%Y-%m-%d %H:%M"), q.decks_label,
                              score, "" if q.finished else "(unfinished)"])
             out.append(table(rows, right={2}))
     return "\n".join(out) + "\n"

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 card``, ``2 cards``: ``n`` with the noun agreeing."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def card_status(deck_name: str, kind: str, *, is_new: bool, is_repeat: bool) -> str:
     """``Dropout · new · demonstrate``: where the card is from and why it is shown now."""
     if is_repeat:

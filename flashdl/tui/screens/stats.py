@@ -23,6 +23,7 @@ from textual_plotext import PlotextPlot
 from flashdl.stats.heatmap import WEEKDAY_LABELS, Heatmap, build_heatmap
 from flashdl.stats.queries import FORECAST_DAYS, Stats
 from flashdl.stats.render import duration_text, percent
+from flashdl.study.wording import count
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -216,13 +217,13 @@ class StatsScreen(Screen[None]):
         if not answered and not stats.quiz_recent:
             return Text("No quiz taken yet.", style="dim")
         accuracy = stats.quiz_correct / answered if answered else None
-        text = Text(f"{answered:,} questions answered, {stats.quiz_correct:,} correct "
+        text = Text(f"{count(answered, 'question')} answered, {stats.quiz_correct:,} correct "
                     f"({percent(accuracy)})\n")
         for t in stats.quiz_by_type:
             text.append(f"  {t.qtype:<10} {t.correct}/{t.answered} "
                         f"({percent(t.correct / t.answered if t.answered else None)})\n")
         for q in stats.quiz_recent:
-            text.append(f"  {q.started_at:%Y-%m-%d %H:%M}  {', '.join(q.decks) or '—'}  "
+            text.append(f"  {q.started_at:%Y-%m-%d %H:%M}  {q.decks_label}  "
                         f"{q.correct}/{q.questions}{'' if q.finished else ' (unfinished)'}\n")
         return text
 

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flashdl.render.dates import format_duration
+from flashdl.study.wording import count
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -36,6 +37,14 @@ def forecast_lines(forecast: Sequence[tuple[dt.date, int]], width: int = BAR_WID
         bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
         lines.append(f"{day:%a} {day.day:>2} {day:%b}  {bar:<{width}} {count:>4}")
     return lines
+
+
+def redrill_text(redrills: int) -> str:
+    """Redrills count answers below 4, not cards: one card missed twice is two redrills."""
+    if not redrills:
+        return "none (no answer below 4)"
+    whose = "its card" if redrills == 1 else "their cards"
+    return f"{count(redrills, 'answer')} below 4 sent {whose} back to be drilled again"
 
 
 class SummaryScreen(Screen[str]):
@@ -65,10 +74,11 @@ class SummaryScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         s = self.stats
         rows = [
-            ("Cards reviewed", f"{s.answers} answers to {s.cards} cards"),
+            ("Cards reviewed", f"{count(s.answers, 'answer')} to {count(s.cards, 'card')}"),
             ("Graded 3 or better", f"{s.passed_share:.0%}" if s.answers else "-"),
             ("Time spent", format_duration(s.seconds)),
-            ("Redrills", f"{s.redrills} (cards that came back to be drilled again)"),
+            # Counts answers, not cards: one card missed twice is two redrills.
+            ("Redrills", redrill_text(s.redrills)),
         ]
         if s.suspended or s.buried:
             rows.append(("Set aside", f"{s.suspended} suspended, {s.buried} buried"))
@@ -106,7 +116,7 @@ class SummaryScreen(Screen[str]):
     def _show_forecast(self, forecast: list[tuple[dt.date, int]]) -> None:
         self.forecast = forecast
         tomorrow = forecast[0][1] if forecast else 0
-        self.query_one("#due-tomorrow", Static).update(f"{'Due tomorrow':<20}{tomorrow} reviews")
+        self.query_one("#due-tomorrow", Static).update(f"{'Due tomorrow':<20}{count(tomorrow, 'review')}")
         self.query_one("#forecast", Static).update(
             "Reviews due, next 7 days\n" + "\n".join(forecast_lines(forecast))
         )
