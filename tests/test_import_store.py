@@ -260,3 +260,36 @@ def test_deck_option_naming_a_built_in_deck_says_to_choose_another_name(store, t
         run_import(store, path, deck_name=builtin.name)
     text = f"{err.value} {getattr(err.value, 'hint', '')}"
     assert "not a built-in deck's" in text and "another name with --deck NAME" not in text
+
+
+@pytest.mark.sqlite_only
+def test_imports_in_a_row_share_one_backup_until_an_answer_is_logged(store, vocab, flashdl_home):
+    import time
+
+    run_import(store, vocab)
+    second = run_import(store, vocab)
+    third = run_import(store, vocab)
+    assert second.backup is not None and third.backup == second.backup
+    backups = sorted((flashdl_home / "backups").glob("*before-import*"))
+    assert len(backups) == 1
+    time.sleep(0.01)
+    with store.read() as session:
+        any_card = session.scalar(select(Card.id))
+    record_answer(store, any_card, 4, today=TODAY)
+    fourth = run_import(store, vocab)
+    assert fourth.backup is not None and fourth.backup != second.backup
+    assert len(sorted((flashdl_home / "backups").glob("*before-import*"))) == 2
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_older_than_an_hour_is_not_reused(store, vocab, flashdl_home):
+    import datetime as _dt
+
+    from flashdl.store.importer import recent_import_backup
+
+    run_import(store, vocab)
+    second = run_import(store, vocab)
+    backups = flashdl_home / "backups"
+    assert recent_import_backup(store, backups) == second.backup
+    later = _dt.datetime.now() + _dt.timedelta(hours=1, minutes=1)
+    assert recent_import_backup(store, backups, now=later) is None

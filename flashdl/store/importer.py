@@ -154,6 +154,43 @@ def builtin_hint(deck_given: bool) -> str:
     return "import it under another name with --deck NAME"
 
 
+#: A ``before-import`` backup younger than this, with no answer logged after it, is reused.
+IMPORT_BACKUP_REUSE = dt.timedelta(hours=1)
+
+
+def recent_import_backup(store: Store, backups_dir: Path, *, now: dt.datetime | None = None
+                         ) -> Path | None:
+    """A ``before-import`` backup of this store younger than an hour with no answer (review or
+    quiz) logged since it was taken, or None.
+
+    Imports in a row (files one by one) then share one backup instead of writing a copy each
+    time, and the guarantee holds: all review history is in the backup an import reports. What
+    the reused backup may lack is decks imported since it, and those come from files that can be
+    imported again.
+    """
+    from sqlalchemy import exists, select
+
+    from flashdl.store.backup import list_backups
+    from flashdl.store.models import QuizAnswer, ReviewLog
+
+    if store.sqlite_path is None:
+        return None
+    now = now or dt.datetime.now()
+    recent = [b for b in list_backups(backups_dir, store.sqlite_path)
+              if b.reason == "before-import" and dt.timedelta(0) <= now - b.taken_at
+              < IMPORT_BACKUP_REUSE and b.path.is_file()]
+    if not recent:
+        return None
+    latest = recent[-1]
+    since = latest.taken_at.astimezone(dt.UTC)
+    with store.read() as session:
+        answered = session.scalar(select(
+            exists().where(ReviewLog.reviewed_at >= since)
+            | exists().where(QuizAnswer.answered_at >= since)
+        ))
+    return None if answered else latest.path
+
+
 def store_has_user_data(store: Store) -> bool:
     """History or imported decks: what a backup before an import protects."""
     from sqlalchemy import exists, select
@@ -427,7 +464,8 @@ def import_paths(
             from flashdl import config
             from flashdl.store.backup import backup_sqlite
 
-            report.backup = backup_sqlite(store.sqlite_path, config.backups_dir(), "before-import")
+            report.backup = recent_import_backup(store, config.backups_dir()) or backup_sqlite(
+                store.sqlite_path, config.backups_dir(), "before-import")
         total = sum(len(plan.record.cards) for plan in plans)
         advance, finish = (progress_factory(total) if progress_factory and total > PROGRESS_THRESHOLD
                            else (None, lambda: None))
