@@ -292,3 +292,27 @@ def review_log_of(db_url: str):
 
     with open_store(db_url) as store:
         return review_log(store)
+
+
+async def test_the_demo_panel_marks_the_parameter_that_brackets_step_from_the_start():
+    from textual.app import App, ComposeResult
+
+    from flashdl.tui.widgets.demo_panel import DemoPanel, ParamRow
+
+    class PanelApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DemoPanel("dropout", {"p": 0.5}, autorun=False)
+
+    app = PanelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = list(app.query(ParamRow))
+        assert [r.has_class("-selected") for r in rows] == [True] + [False] * (len(rows) - 1)
+        assert str(rows[0].render()).startswith("▸ p = ")  # visible before any Tab
+        assert not str(rows[1].render()).startswith("▸")
+        panel = app.query_one(DemoPanel)
+        panel.focus()
+        await pilot.press("tab", "down")  # the second parameter
+        await pilot.pause()
+        assert [r.has_class("-selected") for r in rows][:2] == [False, True]
+        assert str(rows[1].render()).startswith("▸ ")

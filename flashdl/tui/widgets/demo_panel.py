@@ -45,6 +45,7 @@ class ParamRow(Static, can_focus=True):
 
     DEFAULT_CSS = """
     ParamRow { height: 1; width: 1fr; padding: 0 1; }
+    ParamRow.-selected { background: $accent 20%; text-style: bold; }
     ParamRow:focus { background: $accent 40%; text-style: bold; }
     """
 
@@ -57,11 +58,18 @@ class ParamRow(Static, can_focus=True):
     def set_value(self, value: Any) -> None:
         """Show ``value`` (the panel owns the real state)."""
         self.value = value
-        text = Text(f"{self.param.name} = ", style="bold")
+        marker = "▸ " if self.has_class("-selected") else "  "
+        text = Text(marker + f"{self.param.name} = ", style="bold")
         text.append(format_value(value))
         text.append(f"  ({self.param.bounds_text()})", style="dim")
         text.truncate(200)
         self.update(text)
+
+    def mark(self, selected: bool) -> None:
+        """Show (or stop showing) that ``[`` / ``]`` step this parameter."""
+        if self.has_class("-selected") != selected:
+            self.set_class(selected, "-selected")
+            self.set_value(self.value)
 
     def on_focus(self) -> None:
         panel = next((a for a in self.ancestors if isinstance(a, DemoPanel)), None)
@@ -153,7 +161,7 @@ class DemoPanel(VerticalScroll, can_focus=True):
         self.autorun = autorun
         self.result: DemoResult | None = None
         self.error: str | None = None
-        self.selected = 0
+        self._selected = 0
         self.spec: DemoSpec | None = None
         self.note = ""
         self.params: dict[str, Any] = {}
@@ -168,6 +176,20 @@ class DemoPanel(VerticalScroll, can_focus=True):
             # A deck gave a bad parameter: say so, but still show the demo at its defaults.
             self.params = self.spec.defaults()
             self.note = f"using defaults: {exc}"
+
+    @property
+    def selected(self) -> int:
+        """Index of the parameter that ``[`` / ``]`` step; its row is marked from the start."""
+        return self._selected
+
+    @selected.setter
+    def selected(self, index: int) -> None:
+        self._selected = index
+        self._mark_selected()
+
+    def _mark_selected(self) -> None:
+        for row in self.query(ParamRow):
+            row.mark(row.index == self._selected)
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -190,6 +212,7 @@ class DemoPanel(VerticalScroll, can_focus=True):
         )
 
     def on_mount(self) -> None:
+        self._mark_selected()
         if self.autorun and self.error is None:
             self.run(self.note)
 
@@ -197,7 +220,8 @@ class DemoPanel(VerticalScroll, can_focus=True):
         title = self.spec.title if self.spec else self.demo_name
         text = Text(title, style="bold")
         text.append(f"  seed {self.seed}", style="dim")
-        text.append("\n[ ] change the focused parameter, r re-runs", style="dim")
+        text.append("\n[ ] change the ▸ parameter (tab picks), r re-runs",
+                    style="dim")
         if note:
             text.append("\n" + note, style="bold red")
         return text
