@@ -37,6 +37,16 @@ class Heatmap:
         low, mid, high = self.thresholds
         return 1 if count <= low else 2 if count <= mid else 3 if count <= high else 4
 
+    def level_ranges(self) -> list[str]:
+        """Reviews a day for levels 1..4: ``1-13``, ``14``, ``15``, ``16+`` (a range of one
+        value is shown as that value, so few data do not read as ``<=13, <=14, <=15``)."""
+        low, mid, high = self.thresholds
+
+        def span(first: int, last: int) -> str:
+            return str(first) if first == last else f"{first}-{last}"
+
+        return [span(1, low), span(low + 1, mid), span(mid + 1, high), f"{high + 1}+"]
+
     def day(self, weekday: int, week: int) -> dt.date:
         return self.start + dt.timedelta(days=week * 7 + weekday)
 
@@ -62,10 +72,8 @@ class Heatmap:
                 " " if (lvl := self.level(count)) is None else LEVEL_CHARS[lvl] for count in row
             )
             lines.append(f"{WEEKDAY_LABELS[weekday]:<4}{cells}")
-        low, mid, high = self.thresholds
-        lines.append(
-            f"    less {LEVEL_CHARS} more   (·: none, ░ <= {low}, ▒ <= {mid}, ▓ <= {high}, █ > {high})"
-        )
+        ranges = ", ".join(f"{c} {r}" for c, r in zip(LEVEL_CHARS[1:], self.level_ranges()))
+        lines.append(f"    less {LEVEL_CHARS} more   ({LEVEL_CHARS[0]}: none, {ranges})")
         return "\n".join(lines)
 
 

@@ -62,12 +62,11 @@ class ReviewHeatmap(Widget):
                 else:
                     text.append(CELL, style=LEVEL_STYLES[level])
             text.append("\n")
-        low, mid, high = heatmap.thresholds
         text.append("    less ", style="dim")
         for style in LEVEL_STYLES:
             text.append(CELL, style=style)
         text.append(" more", style="dim")
-        text.append(f"   (≤{low}, ≤{mid}, ≤{high}, >{high} reviews a day)", style="dim")
+        text.append(f"   ({', '.join(heatmap.level_ranges())} reviews a day)", style="dim")
         return text
 
 
