@@ -209,7 +209,7 @@ def test_true_false_pairs_the_prompt_with_its_own_or_a_plausible_wrong_answer():
 
 def test_a_quiz_longer_than_the_selection_is_cut_with_a_notice():
     cards = topic_cards()
-    plan = build_quiz(cards, count=50, types=["typed"], seed=1)
+    plan = build_quiz(cards, count=50, types=["tf"], seed=1)
     assert len(plan.questions) == len(cards)
     assert plan.notices == (f"The selection has {len(cards)} cards, enough for {len(cards)} "
                             "questions, not 50.",)
@@ -264,3 +264,48 @@ def test_overriding_marks_the_item_right_and_overridden():
     fixed = item.overridden_as_right()
     assert fixed.correct and fixed.overridden
     assert dataclasses.replace(fixed, correct=False, overridden=False) == item
+
+
+def test_exercise_cards_are_asked_only_as_exercises():
+    cards = topic_cards()
+    cards = [dataclasses.replace(c, kind="exercise", demo_name="dropout") if c.card_id <= 3 else c
+             for c in cards]
+    for seed in range(20):
+        plan = build_quiz(cards, count=20, types=["mc", "tf", "typed", "match", "exercise"],
+                          seed=seed, exercises=fake_exercises({"dropout"}))
+        for q in plan.questions:
+            if q.qtype != "exercise":
+                assert all(c.kind != "exercise" for c in q.cards), q
+            if q.qtype == "mc":
+                assert not {o for o in q.options} & {cards[i].back for i in range(3)}
+        asked = [q for q in plan.questions if q.qtype == "exercise"]
+        assert all(q.card.card_id <= 3 for q in asked)
+
+
+def test_typed_questions_only_for_short_answers_else_other_types():
+    long_back = "It shrinks them toward zero without ever making any of them exactly zero."
+    cards = [card(i, f"{long_back[:-1]} in variant number {i}.", tags=("t",)) for i in range(1, 7)]
+    plan = build_quiz(cards, count=3, types=["typed", "mc"], seed=3)
+    assert plan.questions and all(q.qtype == "mc" for q in plan.questions)
+    assert any("typed answer" in notice for notice in plan.notices)
+    short = cards + [card(9, "Weight decay.", tags=("t",))]
+    plan = build_quiz(short, count=1, types=["typed"], seed=3)
+    assert [q.card.card_id for q in plan.questions] == [9]
+
+
+def test_options_and_statements_are_never_cut():
+    long_tail = " and".join(f" clause {i} of the rule" for i in range(12))
+    cards = [card(i, f"Answer {i}: $p(a|b) = p(b|a)p(a)/p(b)$ {long_tail}.") for i in range(1, 9)]
+    for seed in range(5):
+        plan = build_quiz(cards, count=4, types=["mc", "tf", "match"], seed=seed)
+        for q in plan.questions:
+            texts = {"mc": lambda q: q.options, "tf": lambda q: (q.statement,),
+                     "match": lambda q: q.answers}[q.qtype](q)
+            assert all("…" not in t for t in texts)
+
+
+def test_cards_that_fit_no_question_type_are_a_usage_error():
+    long_back = "It shrinks them toward zero without ever making any of them exactly zero."
+    cards = [card(i, long_back) for i in range(1, 4)]
+    with pytest.raises(UsageError, match="cannot make"):
+        build_quiz(cards, count=2, types=["typed"], seed=1)

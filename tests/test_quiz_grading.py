@@ -87,10 +87,11 @@ def test_abbreviations_do_not_end_a_sentence():
     assert option_text("Scale it, e.g. By two. Then stop.").startswith("Scale it, e.g. By two.")
 
 
-def test_long_options_are_clipped_at_a_word_with_an_ellipsis():
-    back = "word " * 60
+def test_long_options_are_shown_in_full_never_cut():
+    back = "The update is $w - \\eta \\nabla L$ " + "word " * 60
     text = option_text(back)
-    assert len(text) <= 110 and text.endswith("…") and "wor…" not in text
+    assert "…" not in text and text.endswith("word") and text.count("word") == 60
+    assert text.startswith("The update is w - η∇")
 
 
 def test_lists_and_tables_become_one_readable_line():

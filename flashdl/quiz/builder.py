@@ -29,7 +29,6 @@ from flashdl.quiz.similarity import SimilarityIndex
 from flashdl.quiz.text import (
     LINE_MAX_CHARS,
     answer_keys,
-    clip,
     normalize,
     one_line,
     option_text,
@@ -40,7 +39,10 @@ MC_OPTIONS = 4
 MATCH_PAIRS = 5
 #: What each type needs: this many cards with different answers.
 MIN_DISTINCT_ANSWERS = {"mc": MC_OPTIONS, "tf": 2, "match": MATCH_PAIRS, "typed": 1, "exercise": 1}
-MATCH_LINE_CHARS = LINE_MAX_CHARS - 4
+#: a matching row longer than this (two lines) makes the card unfit for matching; none is cut
+MATCH_TEXT_CHARS = 2 * (LINE_MAX_CHARS - 4)
+#: typed questions only for answers this short (the shortest accepted form, in words)
+TYPED_MAX_WORDS = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,8 +104,10 @@ class _Builder:
         self.rng = random.Random(seed)
         self.pool = sorted(cards, key=lambda card: card.card_id)
         self.rng.shuffle(self.pool)
-        self.index = SimilarityIndex(self.pool)
-        self.options = {card.card_id: option_text(card.back) for card in self.pool}
+        #: built-in exercise cards are asked only as exercises, never as (or among) text answers
+        self.text_pool = [c for c in self.pool if c.kind != "exercise"]
+        self.index = SimilarityIndex(self.text_pool)
+        self.options = {card.card_id: option_text(card.back) for card in self.text_pool}
         self.keys = {card_id: normalize(text) for card_id, text in self.options.items()}
         self.distinct_answers = len(set(self.keys.values()))
         self.source = source
@@ -115,18 +119,29 @@ class _Builder:
     def feasible(self, qtype: str) -> bool:
         if qtype == "exercise":
             return bool(self.exercise_cards)
+        if qtype == "typed":
+            return any(self.short_answer(c) for c in self.text_pool)
         return self.distinct_answers >= MIN_DISTINCT_ANSWERS[qtype]
+
+    def short_answer(self, card: QuizCard) -> bool:
+        """Typing it is fair: its shortest accepted form has at most TYPED_MAX_WORDS words."""
+        keys = answer_keys(card.back)
+        return bool(keys) and len(keys[0].split()) <= TYPED_MAX_WORDS
 
     def why_not(self, qtype: str) -> str:
         if qtype == "exercise":
             return "no card in the selection has a numeric exercise"
+        if qtype == "typed":
+            return (f"{TYPE_NAMES[qtype]} needs a card whose answer is at most "
+                    f"{TYPED_MAX_WORDS} words")
         need = MIN_DISTINCT_ANSWERS[qtype]
         return (f"{TYPE_NAMES[qtype]} needs at least {need} cards with different answers "
                 f"(the selection has {self.distinct_answers})")
 
     def free(self) -> list[QuizCard]:
-        """Unused cards, the ones kept for exercise questions last."""
-        unused = [c for c in self.pool if c.card_id not in self.used]
+        """Unused cards for text questions (mc, tf, typed, match), the ones kept for exercise
+        questions last; exercise cards are never among them."""
+        unused = [c for c in self.text_pool if c.card_id not in self.used]
         return ([c for c in unused if c.card_id not in self.reserved]
                 + [c for c in unused if c.card_id in self.reserved])
 
@@ -176,6 +191,8 @@ class _Builder:
 
     def _make_typed(self) -> TypedAnswer | None:
         for card in self.free():
+            if not self.short_answer(card):
+                continue
             return TypedAnswer(card, render(card.front), tuple(answer_keys(card.back)),
                                self.options[card.card_id], render(card.back))
         return None
@@ -185,8 +202,12 @@ class _Builder:
         answers: set[str] = set()
         prompts: set[str] = set()
         for card in self.free():
-            answer = normalize(clip(self.options[card.card_id], MATCH_LINE_CHARS))
-            prompt = normalize(one_line(card.front, MATCH_LINE_CHARS))
+            shown_answer = self.options[card.card_id]
+            shown_prompt = one_line(card.front)
+            if len(shown_answer) > MATCH_TEXT_CHARS or len(shown_prompt) > MATCH_TEXT_CHARS:
+                continue  # too long to judge in a list of five; never cut
+            answer = normalize(shown_answer)
+            prompt = normalize(shown_prompt)
             if answer and answer not in answers and prompt not in prompts:
                 answers.add(answer)
                 prompts.add(prompt)
@@ -195,12 +216,12 @@ class _Builder:
                     break
         if len(chosen) < MATCH_PAIRS:
             return None
-        shown = [clip(self.options[card.card_id], MATCH_LINE_CHARS) for card in chosen]
+        shown = [self.options[card.card_id] for card in chosen]
         order = list(range(MATCH_PAIRS))
         self.rng.shuffle(order)  # order[j] = which card's answer is shown in place j
         return Matching(
             tuple(chosen),
-            tuple(one_line(card.front, MATCH_LINE_CHARS) for card in chosen),
+            tuple(one_line(card.front) for card in chosen),
             tuple(shown[k] for k in order),
             tuple(order.index(i) for i in range(MATCH_PAIRS)),
         )
@@ -248,6 +269,10 @@ def build_quiz(
     dropped = [t for t in types if t not in usable]
     if not usable:
         usable = [t for t in QUESTION_TYPES if t != "exercise" and builder.feasible(t)]
+    if not usable:
+        raise UsageError("the selected cards cannot make a quiz: their answers are all the same "
+                         f"or longer than {TYPED_MAX_WORDS} words to type",
+                         hint="add decks to the selection")
     for qtype in dropped:
         notices.append(f"{builder.why_not(qtype)}: asking {_names(usable)} instead.")
 

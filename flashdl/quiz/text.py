@@ -144,14 +144,15 @@ def first_sentence(text: str) -> str:
     return summary
 
 
-def option_text(back: str, limit: int = OPTION_MAX_CHARS) -> str:
-    """How a card's answer appears as a choice: its first sentence, clipped."""
-    return clip(first_sentence(back), limit)
+def option_text(back: str) -> str:
+    """How a card's answer appears as a choice: its first sentence, in full (it wraps on screen;
+    a learner must never judge a cut formula)."""
+    return " ".join(first_sentence(back).split())
 
 
-def one_line(text: str, limit: int = LINE_MAX_CHARS) -> str:
-    """A prompt or answer squeezed onto one line (matching questions list five of each)."""
-    return clip(plain(text).replace("\n", " "), limit)
+def one_line(text: str) -> str:
+    """A prompt or answer on one line (matching questions list five of each), never cut."""
+    return " ".join(plain(text).split())
 
 
 def answer_keys(back: str) -> list[str]:

@@ -14,7 +14,6 @@ from textual.widgets import Footer
 
 from flashdl.quiz.cards import TYPE_NAMES
 from flashdl.quiz.questions import GradedItem
-from flashdl.quiz.text import clip
 from flashdl.tui.screens.quiz_questions import Plain
 
 if TYPE_CHECKING:
@@ -88,10 +87,10 @@ class QuizEndScreen(Screen[None]):
         yield Plain("\n".join(summary), id="summary")
         with VerticalScroll(id="missed"):
             for item in (*o.missed, *o.unanswered):
-                prompt = clip(item.prompt.replace("\n", " "), 150)
+                prompt = " ".join(item.prompt.split())
                 yield Plain(f"✗ {prompt}  ({TYPE_NAMES[item.qtype]})", classes="missed-prompt")
                 given = item.given if item.given else "(no answer)"
-                yield Plain(f"answer: {clip(item.expected, 150)}\nyours:  {clip(given, 150)}",
+                yield Plain(f"answer: {item.expected}\nyours:  {given}",
                             classes="missed-detail")
         yield Footer()
 
