@@ -380,7 +380,7 @@ class StudyScreen(Screen[None]):
     async def action_suspend(self) -> None:
         if self.phase in ("front", "answer") and self.card and self.recorder:
             if self._saved(self.recorder.suspend, self.card):
-                self.notify("Card suspended: it will not come up again (u undoes).")
+                self.notify("Card suspended (u undoes; later: flashdl unsuspend DECK).")
                 await self.show_current()
 
     async def action_bury(self) -> None:
