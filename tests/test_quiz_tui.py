@@ -390,3 +390,72 @@ async def test_a_selection_gone_empty_shows_why_instead_of_crashing(qstore):
         await pilot.pause()
         assert app.return_code == 0
     assert rows(qstore, QuizAttempt, QuizAttempt.id) == []
+
+
+async def test_feedback_renders_the_back_as_markdown_never_as_markup(db_url, tmp_path):
+    folder = tmp_path / "decks"
+    listed = ("- keeps [b]weights[/b] small\n- is $\\lambda \\sum_i w_i^2$ added to the\n"
+              "  loss, hard-wrapped here")
+    cards = [("List one?", listed)] + [(f"Q{i}?", f"Answer number {i}.") for i in range(2, 6)]
+    write_deck(folder, "md", cards)
+    store = open_quiz_store(db_url, folder)
+    try:
+        for seed in range(1, 30):
+            app = quiz_app(store, QuizConfig(count=1, types=("mc",), seed=seed))
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                if app.screen.question.card.front != "List one?":
+                    continue
+                await answer(pilot, right=True)
+                await pilot.pause(0.2)
+                shown = screen_text(app)
+                lines = [line.strip(" █") for line in shown.splitlines()]
+                assert not any(line.startswith("- ") for line in lines)  # bullets rendered
+                assert "[b]weights[/b]" in shown  # literally, never markup
+                assert "λ" in shown and "$" not in shown
+                assert "added to the loss, hard-wrapped here" in " ".join(shown.split())
+                break
+        else:
+            pytest.fail("no seed asked the list card")
+    finally:
+        store.close()
+
+
+async def test_true_false_asks_whether_it_answers_the_question(qstore):
+    config = QuizConfig(deck_keys=(FIXTURE_DECK,), count=1, types=("tf",), seed=4)
+    app = quiz_app(qstore, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        question = app.screen.question
+        shown = screen_text(app)
+        assert "Does this answer the question above? (t = yes / f = no)" in shown
+        assert "True or false" not in shown
+        await answer(pilot, right=True)
+        shown = screen_text(app)
+        wording = ("This is the answer to this question." if question.is_true
+                   else "This is not the answer to this question.")
+        assert wording in shown and "The statement is" not in shown
+    [stored] = rows(qstore, QuizAnswer, QuizAnswer.id)
+    assert stored.given in ("yes", "no") and stored.expected.startswith(("yes", "no"))
+
+
+async def test_escape_in_the_answer_box_clears_it_and_any_other_key_cancels_ending(qstore):
+    config = QuizConfig(deck_keys=(FIXTURE_DECK,), count=2, types=("typed",), seed=3)
+    app = quiz_app(qstore, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*"half", "escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert screen.query_one("#answer-input").value == ""
+        assert not screen.confirm_end
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.confirm_end and "Press Esc again" in screen_text(app)
+        await pilot.press("x")  # goes on with the quiz
+        await pilot.pause()
+        assert not screen.confirm_end and "Press Esc again" not in screen_text(app)
+        assert isinstance(app.screen, QuizScreen)
+    [attempt] = rows(qstore, QuizAttempt, QuizAttempt.id)
+    assert attempt.finished_at is not None  # the app closing still closes the attempt

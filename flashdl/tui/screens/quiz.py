@@ -459,6 +459,12 @@ class QuizScreen(Screen[None]):
         if event.key != "escape":
             self._disarm_end()
 
+    @on(Input.Changed)
+    def _typing_goes_on(self, event: Input.Changed) -> None:
+        # typing in the answer box (its keys never reach the screen) also means "go on"
+        if event.value:
+            self._disarm_end()
+
     # --- the end ---------------------------------------------------------------------------
 
     def _close_attempt(self) -> None:
