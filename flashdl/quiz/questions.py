@@ -2,7 +2,8 @@
 
 A question is immutable once built (so a seed reproduces it exactly) and grades an answer into one
 :class:`GradedItem` per card it tests: one for most types, five for a matching question, whose
-pairs are scored (and stored, and fed to the schedule) card by card.
+pairs are stored (and fed to the schedule) card by card. The score counts questions: a matching
+question is one question, right only when all five pairs are.
 """
 
 from __future__ import annotations
