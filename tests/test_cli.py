@@ -159,6 +159,7 @@ def test_flashdl_db_selects_another_database(tmp_path: Path, flashdl_home: Path)
     assert not (flashdl_home / "flashdl.sqlite3").exists()
 
 
-def test_study_without_a_terminal_is_one_clear_line_not_a_hang() -> None:
-    result = run_flashdl("study", timeout=30)
+@pytest.mark.parametrize("command", ["study", "quiz"])
+def test_the_tui_without_a_terminal_is_one_clear_line_not_a_hang(command: str) -> None:
+    result = run_flashdl(command, timeout=30)
     _assert_one_clear_line(result, "needs an interactive terminal")

@@ -48,10 +48,13 @@ def home_store():
 
 @pytest.fixture
 def recorded(monkeypatch):
+    import flashdl.commands.common
     import flashdl.tui.app
 
     RecordingApp.started = []
     monkeypatch.setattr(flashdl.tui.app, "FlashdlApp", RecordingApp)
+    # pytest's stdin is no terminal; the recording app draws nothing anyway
+    monkeypatch.setattr(flashdl.commands.common, "require_terminal", lambda command: None)
     return RecordingApp.started
 
 

@@ -116,6 +116,9 @@ def run(args: argparse.Namespace) -> int:
                          hint="suspended cards are left out; `flashdl decks` lists the decks")
     config = dataclasses.replace(config, deck_keys=tuple(deck_keys) if args.decks else None)
 
+    from flashdl.commands.common import require_terminal
+
+    require_terminal("flashdl quiz")
     from flashdl.tui.app import FlashdlApp
 
     app = FlashdlApp(
