@@ -72,7 +72,7 @@ class Heatmap:
                 " " if (lvl := self.level(count)) is None else LEVEL_CHARS[lvl] for count in row
             )
             lines.append(f"{WEEKDAY_LABELS[weekday]:<4}{cells}")
-        ranges = ", ".join(f"{c} {r}" for c, r in zip(LEVEL_CHARS[1:], self.level_ranges()))
+        ranges = ", ".join(f"{c} {r}" for c, r in zip(LEVEL_CHARS[1:], self.level_ranges(), strict=False))
         lines.append(f"    less {LEVEL_CHARS} more   ({LEVEL_CHARS[0]}: none, {ranges})")
         return "\n".join(lines)
 

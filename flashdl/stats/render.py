@@ -10,9 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flashdl.stats.heatmap import build_heatmap
-from flashdl.study.wording import count
 from flashdl.stats.queries import FORECAST_DAYS, Stats
-
+from flashdl.study.wording import count
 
 #: Said instead of a chart whose values are all zero.
 NO_STUDY_TIME = "No reviews yet in the last 30 days."

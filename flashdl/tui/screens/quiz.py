@@ -44,7 +44,6 @@ from flashdl.store.quiz import (
     start_attempt,
 )
 from flashdl.tui.screens.quiz_end import QuizEndScreen, QuizOutcome
-from flashdl.tui.widgets.card_text import CardText
 from flashdl.tui.screens.quiz_questions import (
     AnswerInput,
     Choice,
@@ -52,6 +51,7 @@ from flashdl.tui.screens.quiz_questions import (
     MatchPanel,
     Plain,
 )
+from flashdl.tui.widgets.card_text import CardText
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store

@@ -55,8 +55,8 @@ class ReviewHeatmap(Widget):
         text = Text("    " + heatmap.month_labels() + "\n", style="dim")
         for weekday, row in enumerate(heatmap.rows):
             text.append(f"{WEEKDAY_LABELS[weekday]:<4}", style="dim")
-            for count in row:
-                level = heatmap.level(count)
+            for reviews in row:
+                level = heatmap.level(reviews)
                 if level is None:
                     text.append(" ")
                 else:

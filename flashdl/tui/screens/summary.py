@@ -31,11 +31,11 @@ def forecast_lines(forecast: Sequence[tuple[dt.date, int]], width: int = BAR_WID
     """One line per day: ``Sun 15 Mar  ██████▌ 14``, bars scaled to the busiest day."""
     peak = max((n for _, n in forecast), default=0)
     lines = []
-    for day, count in forecast:
-        eighths = round(count / peak * width * 8) if peak else 0
+    for day, due in forecast:
+        eighths = round(due / peak * width * 8) if peak else 0
         full, part = divmod(eighths, 8)
         bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
-        lines.append(f"{day:%a} {day.day:>2} {day:%b}  {bar:<{width}} {count:>4}")
+        lines.append(f"{day:%a} {day.day:>2} {day:%b}  {bar:<{width}} {due:>4}")
     return lines
 
 
