@@ -65,6 +65,19 @@ def grid_text(name: str, mask: Any, width: int) -> Text:
     return text
 
 
+def scalar_line(result: DemoResult, *, compact: bool = False) -> Text | None:
+    """The result's scalar values on one line (``k = v   k = v``, or ``k=v  k=v`` compact)."""
+    scalars = [(k, v) for k, v in result.values.items() if not is_array(v)]
+    if not scalars:
+        return None
+    gap, equals = ("  ", "=") if compact else ("   ", " = ")
+    line = Text()
+    for i, (k, v) in enumerate(scalars):
+        line.append(("" if i == 0 else gap) + f"{k}{equals}", style="bold")
+        line.append(num(v))
+    return line
+
+
 def array_summary(name: str, value: Any) -> Text:
     """One line describing a large array: shape, mean and range."""
     if value.size == 0:
@@ -154,12 +167,8 @@ def render_result(result: DemoResult, width: int = 80, plots: bool = True) -> Re
             chunk = names[start : start + 5]
             parts.append(vector_table(chunk, [result.values[n] for n in chunk]))
             shown.update(chunk)
-    scalars = [(k, v) for k, v in result.values.items() if not is_array(v)]
-    if scalars:
-        line = Text()
-        for i, (k, v) in enumerate(scalars):
-            line.append(("" if i == 0 else "   ") + f"{k} = ", style="bold")
-            line.append(num(v))
+    line = scalar_line(result)
+    if line is not None:
         parts.append(line)
     rest = [k for k, v in result.values.items() if is_array(v) and k not in shown]
     for name in rest:

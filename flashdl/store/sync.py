@@ -1,4 +1,5 @@
-"""Putting decks into the store: built-in decks at start-up, imported decks on demand.
+"""Putting decks into the store card by card: the built-in decks at start-up (imports take the
+bulk path in ``importer.py``, with the same identity rules).
 
 A card is found again by ``(deck, key)``; its text is updated, its review state and history are
 never touched. Cards that disappear from a built-in deck are retired (hidden, history kept).
@@ -24,7 +25,6 @@ class SyncReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: int = 0
     retired: int = 0
 
     def __iadd__(self, other: SyncReport) -> SyncReport:
@@ -50,7 +50,6 @@ def sync_deck(
     *,
     origin: str,
     content_hash: str | None = None,
-    on_duplicate: str = "update",
     retire_missing: bool = False,
 ) -> SyncReport:
     """Insert or update ``deck`` and its cards inside the caller's transaction."""
@@ -80,8 +79,6 @@ def sync_deck(
             _apply(card, record, digest)
             session.add(card)
             report.added += 1
-        elif on_duplicate == "skip":
-            report.skipped += 1
         elif card.content_hash == digest and card.position == position and not card.retired:
             report.unchanged += 1
         else:

@@ -35,7 +35,7 @@ from flashdl.engine import (
 )
 from flashdl.engine.params import format_value
 from flashdl.engine.plotting import draw_plot, plots_for
-from flashdl.engine.render import grid_lines, is_array, num, vector_table
+from flashdl.engine.render import grid_lines, is_array, scalar_line, vector_table
 
 TABLE_ROWS = 10  # keep the panel short; the CLI and --json show everything
 
@@ -262,12 +262,8 @@ class DemoPanel(VerticalScroll, can_focus=True):
     def _values_renderable(self, result: DemoResult) -> Group:
         assert self.spec is not None
         parts: list[Any] = []
-        scalars = [(k, v) for k, v in result.values.items() if not is_array(v)]
-        if scalars:
-            line = Text()
-            for i, (k, v) in enumerate(scalars):
-                line.append(("" if i == 0 else "  ") + f"{k}=", style="bold")
-                line.append(num(v))
+        line = scalar_line(result, compact=True)
+        if line is not None:
             parts.append(line)
         vectors = [
             n
