@@ -109,18 +109,6 @@ def plain(markdown: str) -> str:
     return "\n".join(blocks(markdown))
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-") + "…"
-
-
 def first_sentence(text: str) -> str:
     """The first sentence of the first paragraph (an introduction ending in ":" takes the block
     it introduces along); a very short first sentence takes the next one along."""

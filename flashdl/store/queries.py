@@ -92,9 +92,9 @@ def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
     for name in names:
         key = by_word.get(name.casefold())
         if key is None:
-            import difflib
+            from flashdl.suggest import close_names
 
-            close = difflib.get_close_matches(name.casefold(), list(by_word), n=3)
+            close = close_names(name, [word for key, deck_name in decks for word in (key, deck_name)])
             hint = f"did you mean {', '.join(close)}?" if close else "run `flashdl decks` to list them"
             raise UsageError(f"no deck called {name!r}", hint=hint)
         if key not in keys:
