@@ -9,7 +9,7 @@ question is one question, right only when all five pairs are.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from flashdl.quiz.cards import QuizCard
@@ -178,3 +178,18 @@ Question = MultipleChoice | TrueFalse | TypedAnswer | Matching | ExerciseQuestio
 def item_count(question: Question) -> int:
     """How many graded items (stored answers, points) the question is worth."""
     return len(question.cards)
+
+
+def unanswered_items(questions: Sequence[Question]) -> tuple[GradedItem, ...]:
+    """Questions never answered (time up, ended early) as missed items with no answer given,
+    one per card: a matching question gives five."""
+    items: list[GradedItem] = []
+    for question in questions:
+        if isinstance(question, Matching):
+            items += [GradedItem(card.card_id, question.qtype, question.prompts[i],
+                                 question.answers[question.solution[i]], "", False)
+                      for i, card in enumerate(question.match_cards)]
+        else:
+            items.append(GradedItem(question.card.card_id, question.qtype, question.prompt,
+                                    question.expected, "", False))
+    return tuple(items)
