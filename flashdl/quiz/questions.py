@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from flashdl.quiz.cards import QuizCard
 from flashdl.quiz.grading import TYPED_THRESHOLD, grade_typed
+from flashdl.quiz.terms import CardTerms
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +90,8 @@ class TrueFalse:
 
 @dataclasses.dataclass(frozen=True)
 class TypedAnswer:
-    """Type the answer; graded by fuzzy matching against its accepted forms."""
+    """Type the answer; graded on its letters or its key terms against the accepted forms
+    (:mod:`flashdl.quiz.grading`)."""
 
     qtype: ClassVar[str] = "typed"
     card: QuizCard
@@ -105,7 +107,8 @@ class TypedAnswer:
         return (self.card,)
 
     def grade(self, text: str) -> GradedItem:
-        verdict = grade_typed(text, self.accepted, self.threshold)
+        card = CardTerms.of(self.card.front, self.card.tags, self.card.back)
+        verdict = grade_typed(text, self.accepted, self.threshold, card)
         return GradedItem(self.card.card_id, self.qtype, self.prompt, self.expected,
                           text.strip(), verdict.correct)
 
