@@ -92,6 +92,13 @@ TABLE: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+#: cards whose answers also answer the other's question
+ANSWERS_EACH_OTHER = {
+    # "Covariate shift is a change in a model's input distribution." defines covariate shift
+    ("covariate-shift", "internal-covariate-shift"),
+}
+
+
 def _cards() -> dict[str, dict]:
     cards = {}
     for path in sorted(DECKS.glob("*.toml")):
@@ -130,6 +137,34 @@ def test_the_typed_questions_of_the_built_in_decks_accept_their_own_answer():
             assert grade_against_back(key, card["back"], front=card["front"],
                                       tags=card.get("tags", ())).correct, (card["id"], key)
     assert asked >= 10
+
+
+def test_another_cards_answer_that_shares_the_most_words_is_wrong():
+    """For every card a typed question can ask, the answers of the four other cards that share
+    the most words with it are wrong (a yes/no answer is right for any question it answers)."""
+    import re
+
+    from flashdl.quiz.builder import TYPED_MAX_WORDS
+    from flashdl.quiz.text import answer_keys
+
+    def words(text):
+        return set(re.findall(r"[a-z]{3,}", text.casefold()))
+
+    firsts = {cid: answer_keys(c["back"], c["front"])[0] for cid, c in CARDS.items()}
+    for card_id, card in CARDS.items():
+        own = firsts[card_id]
+        if card.get("kind") == "exercise" or len(own.split()) > TYPED_MAX_WORDS:
+            continue
+        others = sorted((o for o in CARDS if o != card_id and len(firsts[o].split()) <= 20),
+                        key=lambda o: -len(words(firsts[o]) & words(card["back"])))
+        for other in others[:4]:
+            if verdict(firsts[other]) and verdict(firsts[other]) == verdict(own):
+                continue  # "No." is the answer to more than one question
+            if (card_id, other) in ANSWERS_EACH_OTHER:
+                continue
+            graded = grade_against_back(firsts[other], card["back"], front=card["front"],
+                                        tags=card.get("tags", ()))
+            assert not graded.correct, (card_id, other, firsts[other])
 
 
 def test_bold_terms_are_always_needed_and_tags_weigh_double():

@@ -148,6 +148,8 @@ def terms(text: str) -> list[Term]:
                 out.append(Term(word, word, negating, content=False, clause=number))
             elif word in STOPWORDS:
                 negating = negating and word not in _CONJUNCTIONS  # "not *the* batch statistics"
+            elif word.isdigit():
+                continue  # numbers are compared as numbers (:mod:`flashdl.quiz.grading`)
             elif len(word) > 1 or word in ALIASES:  # single letters are variables: w, m, p
                 out.append(Term(word, stem(word), negating, clause=number))
     return out
@@ -303,9 +305,13 @@ def foreign(given: Sequence[Term], key: Sequence[Term], card: CardTerms) -> bool
     not use (in that sense) and that is no everyday word: "Xavier assumes ReLU doubles the
     variance" for "Xavier assumes the activation keeps the variance"."""
     wanted = {t.stem: t.negated for t in key if t.content}
+    if not wanted:
+        return False  # a formula or a number: letters and numbers decide
     missing = [s for s, negated in wanted.items() if not _has(given, s, negated)]
-    if not missing:
+    if not missing and not all(s in card.front for s in wanted):
         return False  # the whole of it: extra words are the learner's own business
+    # (an answer made of the question's own words, "Only in training.", picks one of them: an
+    # answer that also talks of other things answers something else)
     return not all(
         any(same_term(g.stem, s) for s in wanted)
         or any(fuzz.ratio(g.stem, s) >= TYPO_SIMILARITY for s in missing)  # "dacay"
