@@ -33,6 +33,8 @@ MAX_EXPONENT = 1000
 #: What every "please type it again" message ends with.
 EXAMPLES = "Type a number or arithmetic such as 3*0.98^10, sqrt(2/256) or 1/(1-0.2)."
 
+#: Python's other literal forms (0x10, 0b1, 1_000) are not numbers a learner means.
+_NON_DECIMAL = re.compile(r"\b0[xob]|_", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?")
 #: Characters people type for operators, mapped to the ones the evaluator knows.
 _SYMBOLS = str.maketrans(
@@ -223,6 +225,8 @@ def _calculate(expression: str) -> float:
     """The value of one arithmetic expression, or UnreadableAnswer."""
     from simpleeval import InvalidExpression
 
+    if _NON_DECIMAL.search(expression):
+        raise UnreadableAnswer(f"{_quote(expression)} is not a decimal number. {EXAMPLES}")
     evaluator = _arithmetic_only()
     try:
         tree = ast.parse(expression, mode="exec")
