@@ -66,8 +66,8 @@ def _momentum(d: dict[str, Any]) -> tuple[float, ...]:
 
 
 def _l2(d: dict[str, Any]) -> tuple[float, ...]:
-    if "w_ols" in d:
-        return (d["w_ols"] / (1 + d["lam"]),)
+    if "w_ols" in d:  # minimise h/2 (w - w_ols)^2 + lam/2 w^2: h (w - w_ols) + lam w = 0
+        return (d["h"] * d["w_ols"] / (d["h"] + d["lam"]),)
     w = d["w0"]
     for _ in range(d["steps"]):
         w = w - d["lr"] * d["lam"] * w  # gradient of lam/2 w^2 is lam w

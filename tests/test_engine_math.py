@@ -153,16 +153,21 @@ def test_ista_converges_to_lasso_kkt_point_and_subgradient_only_jitters() -> Non
     assert v["zeros_proximal"] > v["zeros_subgradient"]
 
 
-def test_l2_shrinks_by_one_plus_lambda_but_never_to_zero() -> None:
+def test_l2_shrinks_each_direction_by_h_over_h_plus_lambda_but_never_to_zero() -> None:
     for lam in (0.5, 3.0):
         v = run_demo("l2_shrinkage", seed=2, lam=lam, n_samples=40, n_features=6).values
         X, y = v["X"], v["y"]
-        np.testing.assert_allclose(X.T @ X / 40, np.eye(6), atol=1e-10)
+        gram = X.T @ X / 40
+        h = np.diag(gram)
+        np.testing.assert_allclose(gram, np.diag(h), atol=1e-10)  # orthogonal columns
+        assert h.max() / h.min() == pytest.approx(100.0)  # the default spread
         ols = np.linalg.lstsq(X, y, rcond=None)[0]
         np.testing.assert_allclose(v["w_ols"], ols, atol=1e-10)
-        np.testing.assert_allclose(v["w_ridge"], ols / (1 + lam), atol=1e-10)
+        ridge = np.linalg.solve(X.T @ X + 40 * lam * np.eye(6), X.T @ y)
+        np.testing.assert_allclose(v["w_ridge"], ridge, atol=1e-10)
+        np.testing.assert_allclose(v["w_ridge"] / ols, h / (h + lam), rtol=1e-8)
         assert v["zeros_ridge"] == 0
-        soft = np.sign(ols) * np.maximum(np.abs(ols) - lam, 0)
+        soft = np.sign(h * ols) * np.maximum(np.abs(h * ols) - lam, 0) / h
         np.testing.assert_allclose(v["w_lasso"], soft, atol=1e-12)
 
 

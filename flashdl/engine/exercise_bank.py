@@ -263,7 +263,7 @@ def momentum_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
 
 @exercise("l2_shrinkage", (choice_param("kind", "decay", ("decay", "ridge")),))
 def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
-    """Weight decay's multiplicative shrink, or ridge's 1/(1+lambda) on an orthonormal design."""
+    """Weight decay's multiplicative shrink, or ridge's h/(h+lambda) along one eigen-direction."""
     if params["kind"] == "decay":
         lr, lam = pick(rng, [0.1, 0.01, 0.5]), pick(rng, [0.01, 0.1, 0.2])
         k = pick(rng, [1, 2, 10])
@@ -283,16 +283,20 @@ def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             "l2_shrinkage", prompt, (answer,), worked, Tolerance(abs=1e-5, rel=1e-4), data=data
         )
     lam = pick(rng, [0.25, 0.5, 1.0, 3.0])
+    h = pick(rng, [0.1, 0.5, 1.0, 2.0, 4.0, 10.0])
     w_ols = pick(rng, [2.0, -1.5, 0.6, 4.0])
-    answer = w_ols / (1.0 + lam)
+    answer = h / (h + lam) * w_ols
     prompt = (
-        f"Ridge regression, loss mean squared error / 2 + lambda/2 ||w||^2, orthonormal design "
-        f"(X^T X / n = I). The least-squares weight is {w_ols:g}; lambda = {lam:g}. Ridge weight?"
+        f"Ridge regression, loss mean squared error / 2 + lambda/2 ||w||^2. Along one eigen-"
+        f"direction of the data's Hessian the curvature is h = {h:g} and the least-squares "
+        f"weight is {w_ols:g}; lambda = {lam:g}. Ridge weight along that direction?"
     )
-    worked = f"w_ridge = w_ols / (1 + lambda) = {w_ols:g} / {1 + lam:g} = {fmt(answer)}."
-    return Exercise(
-        "l2_shrinkage", prompt, (answer,), worked, THREE_DP, data={"lam": lam, "w_ols": w_ols}
+    worked = (
+        f"w_ridge = h/(h + lambda) w_ols = {h:g}/{h + lam:g} x {w_ols:g} = {fmt(answer)}: "
+        "the flatter the direction, the more it shrinks."
     )
+    data = {"lam": lam, "h": h, "w_ols": w_ols}
+    return Exercise("l2_shrinkage", prompt, (answer,), worked, THREE_DP, data=data)
 
 
 @exercise("lambda_sweep")
