@@ -351,13 +351,30 @@ def _is_dropout_card(deck_id: str, card: dict[str, Any]) -> bool:
     )
 
 
+#: p used in arithmetic, where reading it as the keep instead of the drop probability changes
+#: the result: "1 − p", "1/(1-p)", "p = 0.5", "×p", "p·x".
+_P_IN_A_FORMULA = re.compile(r"[−-]\s*p\b|/\s*\(?\s*p\b|\bp\s*[=<>≤≥·×*/]|[·×*]\s*p\b")
+
+
 @pytest.mark.parametrize(
     "card", _card_param([(d, c) for d, c in ALL_CARDS if _is_dropout_card(d, c)])
 )
-def test_dropout_cards_say_what_p_means(card: dict[str, Any]) -> None:
+def test_dropout_cards_say_what_p_means_where_they_compute_with_it(card: dict[str, Any]) -> None:
+    """The two conventions (the lecture's keep probability p, PyTorch's drop probability p) are
+    taught once, on the notation cards below; a card that computes with p must still say which
+    p it means, while a card that only names "the drop probability" or uses q need not repeat
+    the convention."""
     text = _text(card)
-    if re.search(r"\bp\b", text):
-        assert _DROP_OR_KEEP.search(text), "mentions p without saying drop or keep probability"
+    if _P_IN_A_FORMULA.search(text):
+        assert _DROP_OR_KEEP.search(text), "computes with p without saying drop or keep"
+
+
+def test_the_dropout_deck_teaches_both_conventions_for_p() -> None:
+    cards = {card["id"]: _text(card) for deck_id, card in BUILTIN_CARDS if deck_id == "dropout"}
+    notation = cards["dropout-forward-equations"]
+    assert re.search(r"keep probability", notation) and re.search(r"drop probability", notation)
+    assert re.search(r"PyTorch", notation)
+    assert re.search(r"q = 1 − p", cards["dropout-training-step"])
 
 
 _L2_NAMES = r"(?:L2|ℓ2|ℓ₂|ℓ_2|ridge|Tikhonov|weight decay)"

@@ -110,8 +110,11 @@ def dropout_averaging_demo(rng: Generator, params: dict[str, Any]) -> DemoResult
         "the true ensemble; that gap shrinks like 1/sqrt(passes). One scaled pass costs what "
         "one sub-network costs."
     )
+    layers = {"W": W} if params["network"] == "softmax" else {"W1": W1, "b1": b1, "W": W}
     return DemoResult.partial(
         {
+            "x": x,
+            **layers,
             "weight_scaling": scaled,
             "geometric_mean": geometric,
             "arithmetic_mean": arithmetic,
