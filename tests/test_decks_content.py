@@ -265,6 +265,38 @@ def test_builtin_answers_need_no_wrapping(card: dict[str, Any]) -> None:
         assert columns(line) <= MAX_COLUMNS, f"line too wide: {line!r}"
 
 
+#: Words (tokens with letters; formulas and numbers do not count) an answer may have. A back
+#: this long is already a lot to recall; the few longer ones say why below.
+MAX_BACK_WORDS = 65
+LONG_BACKS = {
+    "dropout/weight-scaling-rule": "the rule, its exact case and its approximate case: one contrast",
+    "generalization/early-stopping-why": "two mechanisms (curve shape, implicit L2) the front asks for",
+    "normalization/batchnorm-numpy-bugs": "the three bugs of the reference page's code, one per line",
+    "optimization/cyclic-lr": "what it is and why it works, as the source's question asks",
+    "optimization/one-cycle": "the three phases, momentum, and PyTorch's two-phase default",
+    "optimization/hyperparameter-search": "compares the methods the front names, side by side",
+}
+
+
+def _words(text: str) -> int:
+    return len([t for t in text.split() if re.search(r"[A-Za-z]{2,}", t)])
+
+
+@pytest.mark.parametrize("card", _card_param(BUILTIN_CARDS))
+def test_answers_are_short_enough_to_learn(card: dict[str, Any]) -> None:
+    words = _words(card["back"])
+    assert words <= MAX_BACK_WORDS + 15
+    key = next(f"{d}/{card['id']}" for d, c in BUILTIN_CARDS if c is card)
+    if words > MAX_BACK_WORDS:
+        assert key in LONG_BACKS, f"{words} words: shorten it, split it, or say why in LONG_BACKS"
+
+
+def test_every_long_back_reason_is_still_needed() -> None:
+    lengths = {f"{d}/{c['id']}": _words(c["back"]) for d, c in BUILTIN_CARDS}
+    stale = [key for key in LONG_BACKS if lengths.get(key, 0) <= MAX_BACK_WORDS]
+    assert not stale, f"no longer long (drop from LONG_BACKS): {stale}"
+
+
 @pytest.mark.parametrize("card", _card_param(ALL_CARDS))
 def test_question_is_short(card: dict[str, Any]) -> None:
     lines = wrapped_lines(render(card["front"]))

@@ -250,3 +250,25 @@ def test_exponents_are_capped_so_no_answer_is_slow() -> None:
     for typed in ("9**9**9**9", "2^1001", "(10^300)*(10^300)", "-(2**1000)**2"):
         assert not ex.judge(typed).readable, typed
     assert time.perf_counter() - started < 1.0
+
+
+def test_the_exercise_bank_does_not_import_the_registry_that_loads_it() -> None:
+    """No import circle: exercises (the registry) -> exercise_bank -> exercise_model."""
+    import ast
+    from pathlib import Path
+
+    import flashdl.engine as engine
+
+    def imported(module: str) -> set[str]:
+        tree = ast.parse((Path(engine.__file__).parent / f"{module}.py").read_text())
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        return names
+
+    assert "flashdl.engine.exercises" not in imported("exercise_bank")
+    assert "flashdl.engine.exercises" not in imported("exercise_model")
+    assert "flashdl.engine.exercise_bank" not in imported("exercise_model")

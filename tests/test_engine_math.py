@@ -474,8 +474,8 @@ def test_weight_scaling_is_the_geometric_mean_exactly_for_softmax_only() -> None
                      network=network).values
         x, W, q = v["x"], v["W"], 0.7
 
-        def probs(units: np.ndarray) -> np.ndarray:
-            hidden = units if network == "softmax" else np.maximum(units @ v["W1"] + v["b1"], 0)
+        def probs(units: np.ndarray, v: dict = v, W: np.ndarray = W) -> np.ndarray:
+            hidden = units if "W1" not in v else np.maximum(units @ v["W1"] + v["b1"], 0)
             z = hidden @ W
             e = np.exp(z - z.max(axis=-1, keepdims=True))
             return e / e.sum(axis=-1, keepdims=True)
