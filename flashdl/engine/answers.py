@@ -146,8 +146,10 @@ def _plain_numbers(part: str) -> list[float] | None:
         if len(pieces) > 2 or not all(_NUMBER.fullmatch(p) for p in pieces):
             return None
         try:
-            value = Fraction(pieces[0]) if len(pieces) == 1 else Fraction(pieces[0]) / Fraction(
-                pieces[1]
+            value = (
+                Fraction(pieces[0])
+                if len(pieces) == 1
+                else Fraction(pieces[0]) / Fraction(pieces[1])
             )
         except (ValueError, ZeroDivisionError):
             return None

@@ -46,7 +46,9 @@ def all_masks(n: int) -> np.ndarray:
         int_param("units", 10, 2, 12, 1, "droppable units (all 2^units masks are enumerated)"),
         int_param("passes", 50, 1, 1000, 10, "Monte-Carlo passes averaged"),
         choice_param(
-            "network", "softmax", ("softmax", "relu"),
+            "network",
+            "softmax",
+            ("softmax", "relu"),
             "dropout on a softmax layer's inputs, or on the inputs of a ReLU layer before it",
         ),
     ],

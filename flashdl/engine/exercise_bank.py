@@ -90,7 +90,9 @@ def dropout_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"Training leaves kept units unscaled, so the expected activation is (1-p) x. "
         f"At test time multiply by 1-p = {fmt(answer)} to match."
     )
-    return Exercise("dropout", prompt, (answer,), worked, THREE_DP, data={"p": p, "mode": "vanilla"})
+    return Exercise(
+        "dropout", prompt, (answer,), worked, THREE_DP, data={"p": p, "mode": "vanilla"}
+    )
 
 
 @exercise("l1_zeroing")
@@ -176,15 +178,16 @@ def init_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
         f"drawn weights under {names} initialization?"
         + (" Give the three, in that order." if len(schemes) > 1 else "")
     )
-    worked = "; ".join(
-        f"{INIT_NAMES[s][0]}: sqrt({INIT_NAMES[s][1].format(fan_in=fan_in, fan_out=fan_out)})"
-        f" = {fmt(std)}"
-        for s, std in zip(schemes, stds, strict=True)
-    ) + "."
-    data = {"scheme": scheme, "fan_in": fan_in, "fan_out": fan_out}
-    return Exercise(
-        "init_variance", prompt, stds, worked, Tolerance(abs=1e-4, rel=5e-3), data=data
+    worked = (
+        "; ".join(
+            f"{INIT_NAMES[s][0]}: sqrt({INIT_NAMES[s][1].format(fan_in=fan_in, fan_out=fan_out)})"
+            f" = {fmt(std)}"
+            for s, std in zip(schemes, stds, strict=True)
+        )
+        + "."
     )
+    data = {"scheme": scheme, "fan_in": fan_in, "fan_out": fan_out}
+    return Exercise("init_variance", prompt, stds, worked, Tolerance(abs=1e-4, rel=5e-3), data=data)
 
 
 @exercise("lr_schedule", (choice_param("schedule", "cosine", ("cosine", "sgdr", "step")),))

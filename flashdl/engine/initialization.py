@@ -246,4 +246,6 @@ def vanishing_gradients_demo(rng: Generator, params: dict[str, Any]) -> DemoResu
         key = name.replace(" ", "_").replace(".", "")
         values[f"signal_norms_{key}"] = signal_norms[name]
         values[f"grad_norms_{key}"] = weight_norms[name]
-    return DemoResult.partial(values, explanation, {name: signal_norms[name] for name, _, _ in runs})
+    return DemoResult.partial(
+        values, explanation, {name: signal_norms[name] for name, _, _ in runs}
+    )

@@ -61,8 +61,12 @@ def adam_decay_runs(
         int_param("weights", 5, 2, 8, 1, "weights, gradient sizes from 0.001 to 10"),
     ],
     tables=("gradient_scale", "final_adam_l2", "final_adamw"),
-    plots=(Plot("weights per step", y=("Adam+L2 (largest grads)", "Adam+L2 (smallest grads)",
-                                       "AdamW (all)")),),
+    plots=(
+        Plot(
+            "weights per step",
+            y=("Adam+L2 (largest grads)", "Adam+L2 (smallest grads)", "AdamW (all)"),
+        ),
+    ),
 )
 def adamw_vs_l2_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     """Decay weights that start at 1 under Adam with an L2 gradient and under AdamW.
