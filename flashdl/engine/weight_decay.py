@@ -88,8 +88,8 @@ def adamw_vs_l2_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     explanation = (
         f"All weights start at 1; their gradients have sizes {scales[0]:g} to {scales[-1]:g} "
         f"and cancel out over steps. After {steps} steps with lr {lr:g} and lambda {wd:g}, "
-        f"AdamW has shrunk every weight alike, to {final_w.min():.3f} to {final_w.max():.3f} "
-        f"((1 - lr lambda)^steps = {factor:.3f}). Adam + L2 leaves the weight with the largest "
+        f"AdamW has shrunk every weight alike, to {_span(final_w)} "
+        f"(about (1 - lr lambda)^steps = {factor:.3f}). Adam + L2 leaves the weight with the largest "
         f"gradients at {final_l2[-1]:.3f} and drives the one with the smallest to "
         f"{final_l2[0]:.2g}: the L2 gradient lambda w is divided by the weight's gradient RMS "
         "like every other gradient, so the decay a weight feels depends on its gradient "
@@ -111,3 +111,9 @@ def adamw_vs_l2_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             "AdamW (all)": adamw[:, -1],
         },
     )
+
+
+def _span(values: np.ndarray) -> str:
+    """'0.385' when all values agree to 3 decimals, else '0.30 to 0.41'."""
+    lo, hi = float(values.min()), float(values.max())
+    return f"{lo:.3f}" if f"{lo:.3f}" == f"{hi:.3f}" else f"{lo:.3f} to {hi:.3f}"
