@@ -34,6 +34,7 @@ from flashdl.quiz.questions import (
     TrueFalse,
     TypedAnswer,
 )
+from flashdl.render.terminal import clean
 from flashdl.store.quiz import (
     StoredAnswer,
     add_correct_question,
@@ -395,7 +396,7 @@ class QuizScreen(Screen[None]):
         if isinstance(question, ExerciseQuestion):
             hint = question.reask_hint(event.value)
             if hint is not None:  # not a number or arithmetic: ask again, ungraded
-                self.query_one("#hint", Plain).show(hint)
+                self.query_one("#hint", Plain).show(clean(hint))
                 return
         event.input.disabled = True
         self._grade([question.grade(event.value)])

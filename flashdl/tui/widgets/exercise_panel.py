@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from flashdl.render.math import render_math
+from flashdl.render.terminal import clean
 
 #: Grades suggested after a checked answer (the learner may pick any other).
 RIGHT_GRADE = 4
@@ -84,7 +85,7 @@ class ExercisePanel(Vertical):
             verdict_text = f"No answer given. The answer is {expected}"
         self.set_class(correct, "-right")
         self.set_class(not correct, "-wrong")
-        self.query_one("#exercise-verdict", Static).update(verdict_text)
+        self.query_one("#exercise-verdict", Static).update(clean(verdict_text))
         self.query_one("#exercise-worked", Static).update(
             render_math(str(self.exercise.worked), markdown=False)
         )
@@ -106,7 +107,7 @@ class ExercisePanel(Vertical):
             verdict = self.exercise.judge(event.value.strip())
             if not verdict.readable:
                 # Not a number or arithmetic (or the wrong count of them): ask again, ungraded.
-                self.query_one("#exercise-verdict", Static).update(verdict.hint)
+                self.query_one("#exercise-verdict", Static).update(clean(verdict.hint))
                 self.add_class("-hint")
                 self.focus_answer()
                 return
