@@ -308,15 +308,16 @@ def foreign(given: Sequence[Term], key: Sequence[Term], card: CardTerms) -> bool
     if not wanted:
         return False  # a formula or a number: letters and numbers decide
     missing = [s for s, negated in wanted.items() if not _has(given, s, negated)]
-    if not missing and not all(s in card.front for s in wanted):
+    if not missing and len(wanted) > 1 and not all(s in card.front for s in wanted):
         return False  # the whole of it: extra words are the learner's own business
-    # (an answer made of the question's own words, "Only in training.", picks one of them: an
-    # answer that also talks of other things answers something else)
+    # (a one-word answer, "Only in training.", or one made of the question's own words: an answer
+    # that goes on about other things answers something else)
     return not all(
         any(same_term(g.stem, s) for s in wanted)
         or any(fuzz.ratio(g.stem, s) >= TYPO_SIMILARITY for s in missing)  # "dacay"
         or g.stem in generic()
-        or (g.negated and g.stem in card.front)  # "not the batch statistics" the question names
-        or any(same_term(g.stem, s) and negated == g.negated for s, negated in card.vocabulary)
+        # what the answer rules out ("never at test time") need only be something the card names
+        or any(same_term(g.stem, s) and (g.negated or not negated) for s, negated in card.vocabulary)
+        or (g.negated and g.stem in card.front)
         for g in given if g.content
     )

@@ -181,8 +181,8 @@ def answer_keys(back: str, front: str = "") -> list[str]:
     """
     parts = _blocks(back)
     keys = [joined(text for _kind, text in parts), first_sentence(back)]
-    if not stands_alone(keys[1]):
-        keys = keys[:1]  # only the whole answer keeps its meaning
+    if not stands_alone(keys[1]) or _CITATION.fullmatch(keys[1].strip().rstrip(".")):
+        keys = keys[:1]  # only the whole answer keeps its meaning ("Smith (2019)." is none)
     elif parts and parts[0][0] == "paragraph":
         # the first sentence proper ("Only in training."), even when a very short one was
         # joined with the next for display
@@ -212,11 +212,15 @@ def _is_label(head: str, front: str) -> bool:
     """Whether the text before a colon names what follows rather than answering: a condition or
     case ("If ...", "For w > 0", "Too small"), a citation, or the question's own word."""
     words = head.split()
-    if not words or _LABEL_START.match(head) or _CITATION.fullmatch(head.strip()):
+    front_words = normalize(front).split()
+    start = _LABEL_START.match(head)
+    # "With running estimates ...:" does answer "What does it normalize with ...?"
+    if start and start.group(0).casefold() not in front_words:
+        return True
+    if not words or _CITATION.fullmatch(head.strip().rstrip(".")):
         return True
     if _DERIVATION.match(front):  # "Show that ...": a head is a step, not the answer
         return True
-    front_words = normalize(front).split()
     case = _CASE.fullmatch(head.strip())
     if case and normalize(case.group(1)) in front_words:  # "λ = 0:" when the question is about λ
         return True

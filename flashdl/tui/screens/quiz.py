@@ -37,6 +37,7 @@ from flashdl.quiz.questions import (
     unanswered_items,
 )
 from flashdl.quiz.wording import feedback_lines
+from flashdl.render.terminal import clean
 from flashdl.store.quiz import (
     StoredAnswer,
     add_correct_question,
@@ -350,6 +351,12 @@ class QuizScreen(Screen[None]):
         question = self.question
         if self.answered is not None or not isinstance(question, (TypedAnswer, ExerciseQuestion)):
             return
+        if isinstance(question, ExerciseQuestion):
+            hint = question.reask_hint(event.value)
+            if hint is not None:  # not a number or arithmetic: ask again, ungraded
+                self.query_one("#hint", Plain).show(clean(hint))
+                self.query_one("#hint").add_class("-warning")
+                return
         event.input.disabled = True
         self._grade([question.grade(event.value)])
 

@@ -18,7 +18,8 @@ HINTS = {
     "mc": "Press 1-4 or click an option.",
     "tf": "Press t (yes) or f (no), or click.",
     "typed": "Type the answer and press Enter.",
-    "exercise": "Type the number (several: separate them with commas) and press Enter.",
+    "exercise": "Type the number or arithmetic such as 3*0.98^10 (several: separate them with "
+    "commas) and press Enter.",
     "match": "Choose a prompt (1-5 or click), then its answer (a-e or click); Enter checks.",
 }
 
