@@ -94,7 +94,7 @@ def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
         if key is None:
             from flashdl.suggest import close_names
 
-            close = close_names(name, [word for key, deck_name in decks for word in (key, deck_name)])
+            close = close_names(name, [word for deck_key, deck_name in decks for word in (deck_key, deck_name)])
             hint = f"did you mean {', '.join(close)}?" if close else "run `flashdl decks` to list them"
             raise UsageError(f"no deck called {name!r}", hint=hint)
         if key not in keys:
