@@ -54,6 +54,9 @@ def sqlite_database(args: argparse.Namespace) -> Path:
     path = _sqlite_path(url)
     if path is None:
         raise UsageError(f"the database {url_text} is not a file; there is nothing to back up")
+    from flashdl.store.sqlite_file import check_regular_file
+
+    check_regular_file(path)  # a folder or a device in its place: one clear error
     return path
 
 
@@ -132,7 +135,7 @@ def _confirm(question: str) -> bool:
 
 def run_restore(args: argparse.Namespace) -> int:
     from flashdl.store import open_store
-    from flashdl.store.backup import check_backup_file, restore_backup
+    from flashdl.store.restore import check_backup_file, restore_backup
 
     path = sqlite_database(args)
     backup = _find_backup(args.file)
