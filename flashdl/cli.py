@@ -48,6 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it writes to stdout and stderr (output, errors, warnings,
+    argparse's complaints) goes through the terminal boundary: no control character from a deck,
+    a file name or the database reaches the terminal."""
+    from flashdl.render.terminal import cleaned_output
+
+    with cleaned_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from flashdl.errors import FlashdlError
 
     parser = build_parser()

@@ -49,10 +49,12 @@ def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable
 
     def start(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
         from rich.console import Console
+
+        from flashdl.render.terminal import raw
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(file=raw(sys.stderr)), transient=True)
         task = progress.add_task("import", total=total)
         progress.start()
         return (lambda n: progress.advance(task, n)), progress.stop
