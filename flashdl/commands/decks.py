@@ -25,9 +25,8 @@ def format_table(rows: list[list[str]], right: set[int]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashdl.render.terminal import json_text
-
     from flashdl.commands.common import open_synced_store, today
+    from flashdl.render.terminal import json_text
     from flashdl.store.queries import deck_counts
 
     with open_synced_store(args) as store, store.read() as session:

@@ -49,9 +49,9 @@ def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable
 
     def start(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
         from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         from flashdl.render.terminal import raw
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
                             console=Console(file=raw(sys.stderr)), transient=True)

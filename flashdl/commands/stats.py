@@ -18,11 +18,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashdl.render.terminal import json_text
     import shutil
     import sys
 
     from flashdl.commands.common import open_synced_store, today
+    from flashdl.render.terminal import json_text
     from flashdl.stats.queries import compute_stats
     from flashdl.store.queries import resolve_decks
 
