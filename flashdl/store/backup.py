@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from flashdl.errors import StoreError
 from flashdl.store.ownership import REQUIRED_TABLES as REQUIRED_TABLES  # re-exported
-from flashdl.store.sqlite_file import connect_readonly, sqlite_uri
+from flashdl.store.sqlite_file import connect_readonly, describe_os_error, sqlite_uri
 
 if TYPE_CHECKING:
     from flashdl.config import BackupPolicy
@@ -127,30 +127,6 @@ def discard(*paths: Path) -> None:
             path.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def describe_os_error(exc: BaseException, where: Path) -> str:
-    """What went wrong writing into ``where``, in words: a full disk and a read-only folder are
-    named as such (SQLite says "disk I/O error" or "unable to open database file")."""
-    import errno
-    import shutil
-
-    code = getattr(exc, "errno", None)
-    text = str(exc)
-    if code == errno.ENOSPC or "full" in text:
-        return "the disk is full"
-    if code == errno.EROFS:
-        return "the folder is on a read-only file system"
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if isinstance(exc, sqlite3.Error) and ("disk I/O" in text or "unable to open" in text):
-        try:
-            if shutil.disk_usage(where if where.is_dir() else where.parent).free < 1024 * 1024:
-                return "the disk is full"
-        except OSError:
-            pass
-        return f"{text} (is the folder writable?)"
-    return getattr(exc, "strerror", None) or text
 
 
 def list_backups(dest_dir: Path, db_path: Path | None = None) -> list[BackupInfo]:

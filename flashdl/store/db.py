@@ -160,6 +160,14 @@ def sqlite_error_message(exc: BaseException, where: str) -> StoreError:
             f"the database {where} is locked by another program",
             hint="close the other flashdl (or whatever holds it) and try again",
         )
+    if "is full" in text or "disk I/O" in text:
+        from flashdl.store.sqlite_file import describe_os_error
+
+        return StoreError(
+            f"cannot write to the database {where}: {describe_os_error(exc, Path(where))}",
+            hint="free some space on that disk (or set FLASHDL_HOME to another folder) and try "
+            "again; nothing half-written was kept",
+        )
     if "readonly" in text or "read-only" in text:
         return StoreError(
             f"the database {where} is read-only", hint="check its permissions or set FLASHDL_HOME"

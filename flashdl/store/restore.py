@@ -13,15 +13,14 @@ import sqlite3
 from pathlib import Path
 
 from flashdl.errors import StoreError
-from flashdl.store.backup import (
-    backup_sqlite,
-    copy_raw,
-    describe_os_error,
-    replace_file,
-    restore_sqlite,
-)
+from flashdl.store.backup import backup_sqlite, copy_raw, replace_file, restore_sqlite
 from flashdl.store.ownership import REQUIRED_TABLES, foreign_database_error
-from flashdl.store.sqlite_file import check_regular_file, connect_readonly, inspect_file
+from flashdl.store.sqlite_file import (
+    check_regular_file,
+    connect_readonly,
+    describe_os_error,
+    inspect_file,
+)
 
 
 def check_backup_file(backup: Path) -> str:

@@ -124,3 +124,32 @@ def inspect_file(path: Path, *, timeout: float = 30.0) -> FileSchema | None:
             "or point FLASHDL_DB elsewhere",
         ) from exc
     return FileSchema(tables=tables, revision=revision)
+
+
+def describe_os_error(exc: BaseException, where: Path) -> str:
+    """What went wrong writing into ``where`` (a folder or a file in it), in words: a full disk
+    and a read-only file system are named as such, where SQLite only says "disk I/O error" or
+    "unable to open database file"."""
+    import errno
+    import shutil
+
+    code = getattr(exc, "errno", None)
+    text = str(getattr(exc, "orig", exc))
+    folder = where if where.is_dir() else where.parent
+    if code == errno.ENOSPC or "is full" in text:
+        return "the disk is full"
+    if code == errno.EROFS:
+        return "the folder is on a read-only file system"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if isinstance(exc, sqlite3.Error) or "disk I/O" in text or "unable to open" in text:
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return "the folder is on a read-only file system"
+            if shutil.disk_usage(folder).free < 1024 * 1024:
+                return "the disk is full"
+        except OSError:
+            pass
+        if "disk I/O" in text or "unable to open" in text:
+            return f"{text} (is the folder writable?)"
+    return getattr(exc, "strerror", None) or text
