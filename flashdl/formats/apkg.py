@@ -163,6 +163,7 @@ def _read_collection(
 ) -> ParsedFile:
     notetypes = collection.notetypes()
     deck_names = collection.decks()
+    claimed_keys = collection.deck_keys()  # flashdl's own exports: the same decks again
     created = collection.creation_date() if with_scheduling else today
     media = _MediaStager(archive, _media_index(archive, path, modern_media), staging, modern_media)
     errors = RecordErrors(skip_invalid)
@@ -192,7 +193,7 @@ def _read_collection(
         key = note_card_key(key_from_id(card.guid or str(card.note_id)), card.ordinal,
                             cloze=notetype.is_cloze)
         schedule = anki_schedule(card, created, today) if with_scheduling else None
-        bucket = deck_key(deck_name)
+        bucket = claimed_keys.get(card.deck_id) or deck_key(deck_name)
         names.setdefault(bucket, deck_name)
         cards_by_deck.setdefault(bucket, []).append(CardRecord(
             key=key, front=rendered.front, back=rendered.back, tags=card.tags,
