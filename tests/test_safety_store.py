@@ -274,3 +274,50 @@ def test_answers_given_while_a_restore_runs_are_all_kept(tmp_path: Path, flashdl
 
     kept = answers(db) | answers(safety)
     assert [a for a in acked if a not in kept] == []
+
+
+# --- a PostgreSQL server that never answers ------------------------------------------------------
+
+
+@pytest.mark.parametrize("in_url", [True, False], ids=["timeout-in-url", "default-timeout"])
+def test_a_server_that_accepts_and_never_answers_is_given_up_on(
+    in_url: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TCP connection is accepted (by the kernel, into the listen backlog) and then nothing
+    comes back: flashdl gives up after its connect timeout and names the server."""
+    import socket
+    import time
+
+    from flashdl.errors import StoreError
+    from flashdl.store import db
+
+    pytest.importorskip("psycopg")
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    if not in_url:
+        monkeypatch.setattr(db, "CONNECT_TIMEOUT_S", 2)  # the default, made short for the test
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    url = f"postgresql+psycopg://learner@127.0.0.1:{port}/flashdl"
+    if in_url:
+        url += "?connect_timeout=2"
+    failure: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            open_store(url).close()
+        except BaseException as exc:  # noqa: BLE001 - inspected below
+            failure.append(exc)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=connect, daemon=True)  # a hang must fail, not hang the run
+    worker.start()
+    worker.join(20)
+    silent.close()
+    assert not worker.is_alive(), "flashdl waits forever for a server that never answers"
+    assert time.monotonic() - started < 15
+    [err] = failure
+    assert isinstance(err, StoreError)
+    assert f"127.0.0.1:{port} did not answer within 2 s" in str(err)
+    assert "connect_timeout" in str(err)
