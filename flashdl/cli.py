@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from flashdl.errors import FlashdlError
+    from flashdl.errors import FlashdlError, Terminated
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -73,6 +73,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("flashdl: interrupted; nothing was left half-written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("flashdl: terminated; nothing was left half-written", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
 

@@ -175,3 +175,86 @@ def test_restore_onto_a_folder_is_one_clear_line(
     code, text = _run(capsys, "--db", sqlite_url(folder), "restore", "--yes", str(saved))
     assert code == 3 and "is a folder" in text and "Traceback" not in text
     assert list(folder.iterdir()) == []
+
+
+# --- leftovers of killed imports and backups -----------------------------------------------------
+
+
+def _package(path: Path, notes: int) -> Path:
+    import genanki
+
+    deck = genanki.Deck(2_059_400_120, "Big")
+    for i in range(notes):
+        deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, guid=f"g{i}",
+                                   fields=[f"Front {i}", f"Back {i}"]))
+    genanki.Package(deck).write_to_file(str(path))
+    return path
+
+
+@pytest.mark.slow
+def test_a_terminated_apkg_import_removes_its_temporary_folder(
+    tmp_path: Path, flashdl_home: Path
+) -> None:
+    import signal
+    import time
+
+    package = _package(tmp_path / "big.apkg", 3000)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    child = subprocess.Popen([sys.executable, "-m", "flashdl", "import", str(package)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "TMPDIR": str(temp),
+                                  "FLASHDL_HOME": str(flashdl_home)})
+    deadline = time.monotonic() + 60
+    while not list(temp.glob("flashdl-import-*")) and child.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=60)
+    if child.returncode == 0:
+        pytest.skip("the import finished before SIGTERM arrived")
+    assert child.returncode == 143 and "terminated" in err and "Traceback" not in err, err
+    assert list(temp.iterdir()) == []
+
+
+def test_leftovers_of_killed_imports_and_backups_are_pruned(
+    tmp_path: Path, flashdl_home: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = {}
+    for name, owner in (("dead", dead), ("live", str(os.getpid())), ("old", None), ("new", None)):
+        folder = temp / f"flashdl-import-{name}"
+        folder.mkdir()
+        (folder / "collection.sqlite3").write_bytes(b"x" * 100)
+        if owner is not None:
+            (folder / "owner.pid").write_text(owner, encoding="ascii")
+        stale[name] = folder
+    two_hours_ago = time.time() - 7200
+    os.utime(stale["old"], (two_hours_ago, two_hours_ago))
+    backups = flashdl_home / "backups"
+    backups.mkdir()
+    leftovers = [backups / "flashdl-20200101-000000-000000-daily.partial",
+                 backups / "flashdl-20200101-000000-000000-daily.partial-journal"]
+    for path in leftovers:
+        path.write_bytes(b"half a backup")
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert main(["import", str(_package(tmp_path / "small.apkg", 3))]) == 0  # prunes on its way
+    assert sorted(p.name for p in temp.glob("flashdl-import-*")) == [
+        "flashdl-import-live", "flashdl-import-new"]
+    from flashdl.config import BackupPolicy
+    from flashdl.store import open_store
+    from flashdl.store.backup import prune_backups
+
+    with open_store() as store:
+        assert store.sqlite_path is not None
+        prune_backups(backups, store.sqlite_path, BackupPolicy())
+    assert not any(path.exists() for path in leftovers)

@@ -100,7 +100,7 @@ def format_report(report: ImportReport) -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from flashdl.commands.common import open_synced_store, today
+    from flashdl.commands.common import open_synced_store, terminate_cleanly, today
     from flashdl.config import load_settings
     from flashdl.formats.text_input import unescape_separator
     from flashdl.store.importer import ImportOptions, import_paths
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         sep=unescape_separator(args.sep) if args.sep else None,
         row_sep=unescape_separator(args.row_sep) if args.row_sep else None,
     )
-    with open_synced_store(args) as store:
+    with terminate_cleanly(), open_synced_store(args) as store:
         report = import_paths(
             store, [Path(p) for p in args.paths], options, today=today(),
             max_bytes=settings.import_max_bytes, progress_factory=_progress_factory(),

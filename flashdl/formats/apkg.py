@@ -15,14 +15,13 @@ import hashlib
 import html
 import json
 import re
-import tempfile
 from pathlib import Path
 
 from flashdl.formats import protobuf_wire
 from flashdl.formats.anki_collection import AnkiCollection, anki_schedule
 from flashdl.formats.anki_notes import render_card
 from flashdl.formats.keys import deck_key, key_from_id, note_card_key
-from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks
+from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks, new_staging
 from flashdl.formats.records import CardRecord, FormatError
 from flashdl.formats.safe_zip import SafeZip
 
@@ -125,7 +124,7 @@ def read_apkg(
     path = Path(path)
     today = today or dt.date.today()
     archive = SafeZip(data, path)
-    staging = tempfile.TemporaryDirectory(prefix="flashdl-import-")
+    staging = new_staging()
     try:
         version = _package_version(archive, path)
         names = archive.names()
