@@ -258,3 +258,29 @@ def test_leftovers_of_killed_imports_and_backups_are_pruned(
         assert store.sqlite_path is not None
         prune_backups(backups, store.sqlite_path, BackupPolicy())
     assert not any(path.exists() for path in leftovers)
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_named_and_the_store_survives(tmp_path: Path) -> None:
+    """The home on a 300 KB file system: the import that fills it says the disk is full (not
+    "disk I/O error"), rolls back, and the store still opens."""
+    if not _unshare_available():
+        pytest.skip("needs root and unshare to mount a small file system")
+    home = tmp_path / "small"
+    home.mkdir()
+    deck = tmp_path / "deck.csv"
+    deck.write_text("".join(f"Question {i} {'x' * 100},Answer {i}\n" for i in range(3000)),
+                    encoding="utf-8")
+    flashdl = f"{sys.executable} -m flashdl"
+    script = "\n".join([
+        f"mount -t tmpfs -o size=300k tmpfs '{home}' || exit 99",
+        f"{flashdl} decks > /dev/null || exit 98",
+        f"{flashdl} import '{deck}'; echo rc=$?",
+        f"{flashdl} decks | tail -1",
+    ])
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "FLASHDL_HOME": str(home)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rc=3" in result.stdout and "the disk is full" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "disk I/O error" not in result.stderr
+    assert "all decks" in result.stdout  # the store is intact
