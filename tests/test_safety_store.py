@@ -321,3 +321,13 @@ def test_a_server_that_accepts_and_never_answers_is_given_up_on(
     assert isinstance(err, StoreError)
     assert f"127.0.0.1:{port} did not answer within 2 s" in str(err)
     assert "connect_timeout" in str(err)
+
+
+def test_the_docs_say_what_is_true() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "a class sharing one server" not in readme
+    assert "one learner" in readme  # a store holds one learner's schedule
+    guarantees = (REPO / "docs" / "data-safety.md").read_text(encoding="utf-8")
+    for promise in ("What is cleaned", "What is refused", "A backup is a snapshot",
+                    "A restore takes the write lock first"):
+        assert promise in guarantees

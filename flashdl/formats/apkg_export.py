@@ -160,7 +160,8 @@ def write_apkg(decks: Sequence[DeckRecord], path: Path, *, today: dt.date | None
             db.commit()
         finally:
             db.close()
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        partial.unlink(missing_ok=True)  # a leftover; "x" below never writes through a link
+        with open(partial, "xb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(db_name, "collection.anki2")
             archive.writestr("media", "{}")
         os.replace(partial, path)
