@@ -331,3 +331,26 @@ def test_the_docs_say_what_is_true() -> None:
     for promise in ("What is cleaned", "What is refused", "A backup is a snapshot",
                     "A restore takes the write lock first"):
         assert promise in guarantees
+
+
+def test_the_store_modules_import_each_other_without_a_circle() -> None:
+    """backup knows files, migrate uses backup, db uses neither, opening puts them together.
+    Every import counts, also those inside functions and under TYPE_CHECKING."""
+    import ast
+
+    folder = REPO / "flashdl" / "store"
+    names = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    graph: dict[str, set[str]] = {name: set() for name in names}
+    for name in names:
+        for node in ast.walk(ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = {node.module.rpartition(".")[2]} if node.module.startswith(
+                    "flashdl.store.") else {a.name for a in node.names} if node.module == \
+                    "flashdl.store" else set()
+                graph[name] |= targets & names
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
+                   for nxt in graph[start])
+
+    assert [name for name in sorted(names) if reaches(name, name, {name})] == []

@@ -18,15 +18,15 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     from sqlalchemy.exc import DBAPIError
 
     from flashdl import config
-    from flashdl.store import migrate as migrations
     from flashdl.store.db import Store, create_db_engine, server_error_message, sqlite_error_message
+    from flashdl.store.migrate import ensure_schema
 
     url_text = config.database_url(url)
     engine = create_db_engine(url_text)
     store = Store(engine, url_text)
     try:
         if migrate:
-            migrations.ensure_schema(store)
+            ensure_schema(store)
             if store.is_sqlite:
                 from flashdl.store.backup import daily_backup
 
