@@ -126,8 +126,11 @@ def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("restore needs a confirmation and there is no terminal to ask",
                          hint="add --yes to restore without asking")
+    from flashdl.render.terminal import clean
+
     try:
-        answer = input(f"{question} [y/N] ")
+        # input() on a terminal writes its prompt itself, past the cleaning writer on stdout
+        answer = input(clean(f"{question} [y/N] "))
     except EOFError:
         return False
     return answer.strip().casefold() in ("y", "yes")
