@@ -126,7 +126,7 @@ async def test_no_screen_draws_a_control_character_from_the_deck(hostile_home: s
         table.move_cursor(row=table.get_row_index(hostile_home))
         await pilot.press("enter")  # study the hostile deck: header and front
         await settle(pilot)
-        assert "Front" in _screen(app)
+        assert "Front" in _screen(app) and "Evil\u241b]0;pwned-title" in _screen(app)  # header
         assert_safe(_screen(app), "study front")
         await pilot.press("space")  # the back
         await settle(pilot)
