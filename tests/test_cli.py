@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_flashdl
 
+from flashdl.store.sqlite_file import sqlite_url
+
 HEAVY = ("textual", "numpy", "alembic")
 
 
@@ -154,7 +156,7 @@ def test_a_bad_database_url_is_one_clear_line() -> None:
 
 def test_flashdl_db_selects_another_database(tmp_path: Path, flashdl_home: Path) -> None:
     other = tmp_path / "elsewhere.sqlite3"
-    result = run_flashdl("decks", env={"FLASHDL_DB": f"sqlite:///{other}"})
+    result = run_flashdl("decks", env={"FLASHDL_DB": sqlite_url(other)})
     assert result.returncode == 0 and other.exists()
     assert not (flashdl_home / "flashdl.sqlite3").exists()
 

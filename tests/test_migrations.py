@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from flashdl.errors import StoreError
 from flashdl.store import migrate, open_store
 from flashdl.store.models import Base
+from flashdl.store.sqlite_file import sqlite_url
 
 
 def _script():  # type: ignore[no-untyped-def]
@@ -116,7 +117,7 @@ def _sha(path: Path) -> str:
 
 
 def test_database_from_a_newer_flashdl_is_refused_untouched(flashdl_home: Path) -> None:
-    url = f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+    url = sqlite_url(flashdl_home / "flashdl.sqlite3")
     open_store(url).close()
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -133,7 +134,7 @@ def test_database_from_a_newer_flashdl_is_refused_untouched(flashdl_home: Path) 
 def test_failed_upgrade_restores_the_backup_and_says_so(
     flashdl_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+    url = sqlite_url(flashdl_home / "flashdl.sqlite3")
     with open_store(url) as store, store.write() as session:
         session.execute(text(
             "INSERT INTO decks (key, name, description, origin, created_at, updated_at)"

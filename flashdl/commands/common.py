@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +28,30 @@ def open_synced_store(args: argparse.Namespace) -> Store:
         store.close()
         raise
     return store
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Inside the block, SIGTERM raises :class:`~flashdl.errors.Terminated` instead of killing
+    the process on the spot: the write transaction rolls back and ``finally`` blocks remove what
+    the command staged (an ``.apkg`` import's temporary folder), as Ctrl-C does."""
+    import signal
+    import threading
+
+    from flashdl.errors import Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def terminated(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def require_terminal(command: str) -> None:

@@ -51,8 +51,10 @@ def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        from flashdl.render.terminal import raw
+
         progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(file=raw(sys.stderr)), transient=True)
         task = progress.add_task("import", total=total)
         progress.start()
         return (lambda n: progress.advance(task, n)), progress.stop
@@ -98,7 +100,7 @@ def format_report(report: ImportReport) -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from flashdl.commands.common import open_synced_store, today
+    from flashdl.commands.common import open_synced_store, terminate_cleanly, today
     from flashdl.config import load_settings
     from flashdl.formats.text_input import unescape_separator
     from flashdl.store.importer import ImportOptions, import_paths
@@ -114,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         sep=unescape_separator(args.sep) if args.sep else None,
         row_sep=unescape_separator(args.row_sep) if args.row_sep else None,
     )
-    with open_synced_store(args) as store:
+    with terminate_cleanly(), open_synced_store(args) as store:
         report = import_paths(
             store, [Path(p) for p in args.paths], options, today=today(),
             max_bytes=settings.import_max_bytes, progress_factory=_progress_factory(),

@@ -171,6 +171,23 @@ class AnkiCollection:
         except (KeyError, TypeError, ValueError) as exc:
             raise FormatError(self.source, "collection", "the deck list is malformed") from exc
 
+    def deck_keys(self) -> dict[int, str]:
+        """Anki deck id -> the flashdl deck key a flashdl export recorded for it (valid keys
+        only; packages from anywhere else have none)."""
+        from flashdl.formats.toml_deck import ID_PATTERN
+
+        if self.modern:
+            return {}
+        keys = {}
+        for deck_id, entry in self._json(self._col[2], "decks").items():
+            key = entry.get("flashdlKey") if isinstance(entry, dict) else None
+            if isinstance(key, str) and ID_PATTERN.match(key):
+                try:
+                    keys[int(deck_id)] = key
+                except ValueError:
+                    continue
+        return keys
+
     def cards(self) -> Iterator[AnkiCard]:
         sql = (
             "SELECT c.id, c.nid, CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END, c.ord,"
