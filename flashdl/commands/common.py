@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -39,3 +40,31 @@ def require_terminal(command: str) -> None:
             f"{command} needs an interactive terminal (its input or output is redirected)",
             hint="run it in a terminal; for scripts use `flashdl decks --json` or `flashdl stats --json`",
         )
+
+
+def progress_factory(label: str) -> Any:
+    """``start(total)`` -> ``(advance, stop)``: a rich progress bar on stderr, only when stderr is
+    a terminal (None otherwise). ``total`` None gives a bar that only shows work is going on."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        columns: list[Any] = [TextColumn(label), BarColumn()]
+        columns.append(MofNCompleteColumn() if total is not None else TimeElapsedColumn())
+        progress = Progress(*columns, console=Console(stderr=True), transient=True)
+        task = progress.add_task(label, total=total)
+        progress.start()
+        return (lambda n: progress.advance(task, n)), progress.stop
+
+    return start

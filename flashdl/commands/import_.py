@@ -4,7 +4,6 @@ TOML). All files of one call go into the store in one transaction, or not at all
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,20 +43,9 @@ def register(subparsers: Any) -> None:
 
 def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable[[], None]]] | None:
     """A rich progress bar on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+    from flashdl.commands.common import progress_factory
 
-    def start(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                            console=Console(stderr=True), transient=True)
-        task = progress.add_task("import", total=total)
-        progress.start()
-        return (lambda n: progress.advance(task, n)), progress.stop
-
-    return start
+    return progress_factory("importing")
 
 
 def format_report(report: ImportReport) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING, Any, Union
 
 from flashdl.scheduler.sm2 import QUALITY_LABELS, SM2State
@@ -67,10 +68,15 @@ class SchedulerChoice:
     def display_name(self) -> str:
         return SCHEDULER_NAMES[self.name]
 
-    def fsrs_params(self) -> FSRSParams:
+    @functools.cached_property
+    def _fsrs_params(self) -> FSRSParams:
         from flashdl.scheduler.fsrs import FSRSParams
 
         return FSRSParams(weights=self.weights, desired_retention=self.desired_retention, fuzz=self.fuzz)
+
+    def fsrs_params(self) -> FSRSParams:
+        """FSRS's parameters (ValueError if the stored ones are out of range)."""
+        return self._fsrs_params
 
     @property
     def buttons(self) -> tuple[GradeButton, ...]:

@@ -189,7 +189,7 @@ def fuzz_bounds(interval: int, maximum: int) -> tuple[int, int]:
 
 
 def _fuzzed(interval: int, params: FSRSParams, seed: int, day: dt.date, rating: Rating) -> int:
-    if not params.fuzz:
+    if not params.fuzz or interval < 3:
         return interval
     lower, upper = fuzz_bounds(interval, params.maximum_interval)
     if lower == upper:
@@ -199,11 +199,11 @@ def _fuzzed(interval: int, params: FSRSParams, seed: int, day: dt.date, rating: 
 
 
 def memory(state: FSRSState | None) -> Any:
-    import fsrs_rs_python
-
     if state is None:
         return None
-    return fsrs_rs_python.MemoryState(stability=state.stability, difficulty=state.difficulty)
+    from fsrs_rs_python import MemoryState
+
+    return MemoryState(stability=state.stability, difficulty=state.difficulty)
 
 
 def days_elapsed(state: FSRSState | None, review_day: dt.date) -> int:
@@ -213,37 +213,52 @@ def days_elapsed(state: FSRSState | None, review_day: dt.date) -> int:
     return max(0, (review_day - state.last_day).days)
 
 
-def next_states(
-    state: FSRSState | None, review_day: dt.date, params: FSRSParams, *, fuzz_seed: int = 0
-) -> dict[Rating, FSRSState]:
-    """What each of the four buttons would make of ``state`` on ``review_day``."""
+def _library_outcome(state: FSRSState | None, review_day: dt.date, params: FSRSParams) -> Any:
     if state is not None and not isinstance(state, FSRSState):
         raise TypeError(f"an FSRS state or None is needed, got {type(state).__name__}")
-    outcome = model(params.weights).next_states(
+    return model(params.weights).next_states(
         memory(state), params.desired_retention, days_elapsed(state, review_day)
     )
+
+
+def _intervals(outcome: Any, params: FSRSParams) -> tuple[int, int, int, int]:
+    """Whole-day intervals for Again, Hard, Good, Easy (Anki's rounding and order)."""
     cap = params.maximum_interval
     hard = min(cap, max(1, _round(outcome.hard.interval)))
     good = min(cap, max(hard + 1, _round(outcome.good.interval)))
     easy = min(cap, max(good + 1, _round(outcome.easy.interval)))
+    return 0, hard, good, easy
+
+
+def _after(
+    state: FSRSState | None, outcome: Any, intervals: tuple[int, int, int, int], rating: Rating,
+    review_day: dt.date, params: FSRSParams, fuzz_seed: int,
+) -> FSRSState:
+    item = (outcome.again, outcome.hard, outcome.good, outcome.easy)[rating - 1]
+    interval = _fuzzed(intervals[rating - 1], params, fuzz_seed, review_day, rating)
     lapses = 0 if state is None else state.lapses
-    result: dict[Rating, FSRSState] = {}
-    for rating, item, interval in (
-        (Rating.AGAIN, outcome.again, 0),
-        (Rating.HARD, outcome.hard, hard),
-        (Rating.GOOD, outcome.good, good),
-        (Rating.EASY, outcome.easy, easy),
-    ):
-        interval = _fuzzed(interval, params, fuzz_seed, review_day, rating)
-        lapsed = rating is Rating.AGAIN and state is not None and state.interval > 0
-        result[rating] = FSRSState(
-            stability=float(item.memory.stability),
-            difficulty=float(item.memory.difficulty),
-            interval=interval,
-            due=review_day + dt.timedelta(days=interval),
-            lapses=lapses + (1 if lapsed else 0),
-        )
-    return result
+    if rating == 1 and state is not None and state.interval > 0:
+        lapses += 1  # forgotten after having been learned
+    memory_after = item.memory
+    return FSRSState(
+        stability=float(memory_after.stability),
+        difficulty=float(memory_after.difficulty),
+        interval=interval,
+        due=dt.date.fromordinal(review_day.toordinal() + interval),
+        lapses=lapses,
+    )
+
+
+def next_states(
+    state: FSRSState | None, review_day: dt.date, params: FSRSParams, *, fuzz_seed: int = 0
+) -> dict[Rating, FSRSState]:
+    """What each of the four buttons would make of ``state`` on ``review_day``."""
+    outcome = _library_outcome(state, review_day, params)
+    intervals = _intervals(outcome, params)
+    return {
+        rating: _after(state, outcome, intervals, rating, review_day, params, fuzz_seed)
+        for rating in Rating
+    }
 
 
 def review(
@@ -260,7 +275,10 @@ def review(
     card's id) only matters with ``params.fuzz``."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 4:
         raise ValueError(f"an FSRS rating is an integer from 1 (Again) to 4 (Easy), got {rating!r}")
-    return next_states(state, review_day, params or FSRSParams(), fuzz_seed=fuzz_seed)[Rating(rating)]
+    params = params or FSRSParams()
+    outcome = _library_outcome(state, review_day, params)
+    return _after(state, outcome, _intervals(outcome, params), Rating(rating), review_day, params,
+                  fuzz_seed)
 
 
 def state_from_sm2(

@@ -184,9 +184,9 @@ def study_queue(
 ) -> list[int]:
     """Card ids for today's session: due reviews (most overdue first), pending same-day repeats,
     then new cards in deck order, within each deck's daily limits for reviews and new cards."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
-    from flashdl.store.models import Card, Deck, ReviewLog, ReviewState
+    from flashdl.store.models import Card, Deck, ReviewState
 
     deck_rows = session.execute(select(Deck.id, Deck.key).order_by(Deck.name)).all()
     if deck_keys is not None:

@@ -10,12 +10,13 @@ switching back replays it again and gives back exactly the states from before.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flashdl.scheduler.replay import LoggedAnswer, replay
+from flashdl.scheduler.replay import LoggedAnswer, replay_many
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -50,26 +51,31 @@ def log_size(store: Store) -> tuple[int, int]:
 
 
 def _histories(session: Session, card_ids: Sequence[int] | None) -> Iterable[tuple[int, list[LoggedAnswer]]]:
-    """(card id, its answers oldest first), card after card, reading the log in batches."""
-    from sqlalchemy import select
+    """(card id, its answers oldest first), card after card, reading the log in batches.
+
+    Days and logged states are fetched as the driver gives them (text on SQLite) and converted
+    only where needed: a million rows of JSON decoded for nothing cost seconds."""
+    from sqlalchemy import String, select, type_coerce
 
     from flashdl.store.models import ReviewLog
 
-    stmt = select(ReviewLog.card_id, ReviewLog.review_day, ReviewLog.grade,
-                  ReviewLog.state_before, ReviewLog.state_after).order_by(
+    stmt = select(ReviewLog.card_id, type_coerce(ReviewLog.review_day, String), ReviewLog.grade,
+                  type_coerce(ReviewLog.state_before, String),
+                  type_coerce(ReviewLog.state_after, String)).order_by(
         ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)
     if card_ids is not None:
         stmt = stmt.where(ReviewLog.card_id.in_(list(card_ids)))
     current: int | None = None
     answers: list[LoggedAnswer] = []
-    for card_id, day, grade, before, after in session.execute(
-        stmt, execution_options={"yield_per": BATCH}
-    ):
+    as_date = dt.date.fromisoformat
+    rows = session.connection().execution_options(yield_per=BATCH).execute(stmt)
+    for card_id, day, grade, before, after in rows:
         if card_id != current:
             if current is not None:
                 yield current, answers
             current, answers = card_id, []
-        answers.append(LoggedAnswer(day, grade, before, after))
+        answers.append(LoggedAnswer(as_date(day) if isinstance(day, str) else day, grade,
+                                    before, after))
     if current is not None:
         yield current, answers
 
@@ -83,59 +89,69 @@ def replay_cards(
     """Recompute the state of ``card_ids`` (every card when None) under ``choice`` and write it.
 
     Returns (cards, answers replayed). ``progress`` is told how many answers were done."""
-    from sqlalchemy import select, update
+    from sqlalchemy import bindparam, select, update
 
     from flashdl.store.models import ReviewState
     from flashdl.store.scheduling import NEW_SM2_COLUMNS, sm2_from_row, state_columns
+
+    table = ReviewState.__table__
+    connection = session.connection()
 
     stmt = select(ReviewState.card_id, ReviewState.repetitions, ReviewState.ef_hundredths,
                   ReviewState.interval, ReviewState.due, ReviewState.needs_redrill,
                   ReviewState.lapses)
     if card_ids is not None:
         stmt = stmt.where(ReviewState.card_id.in_(list(card_ids)))
-    stored = {row.card_id: sm2_from_row(row) for row in session.execute(stmt)}
+    stored = {row.card_id: sm2_from_row(row) for row in connection.execute(stmt)}
+    had_row = set(stored)
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
-    cards = answers_done = pending = 0
+    chunk: list[tuple[int, Sequence[LoggedAnswer], Any]] = []
+    totals = [0, 0]  # cards, answers
 
-    def flush() -> None:
-        if updates:
-            session.execute(update(ReviewState), updates)
-            updates.clear()
+    def compute() -> None:
+        answers = sum(len(item[1]) for item in chunk)
+        for (card_id, _, _), state in zip(chunk, replay_many(chunk, choice), strict=True):
+            if state is None:
+                continue
+            values = state_columns(state)
+            if card_id in had_row:
+                values["row_id"] = card_id
+                updates.append(values)
+            else:  # a logged card whose state row was lost: made again from the log
+                inserts.append({**NEW_SM2_COLUMNS, **values, "card_id": card_id})
+            totals[0] += 1
+        totals[1] += answers
+        chunk.clear()
+        # one statement per shape of row (SM-2 and FSRS states set different columns)
+        for keys in {tuple(values) for values in updates}:
+            same = [values for values in updates if tuple(values) == keys]
+            connection.execute(
+                update(table).where(table.c.card_id == bindparam("row_id")).values(
+                    {key: bindparam(key) for key in keys if key != "row_id"}),
+                same,
+            )
+        updates.clear()
         if inserts:
-            session.execute(ReviewState.__table__.insert(), inserts)
+            connection.execute(table.insert(), inserts)
             inserts.clear()
+        if progress and answers:
+            progress(answers)
 
+    size = 0
     for card_id, answers in _histories(session, card_ids):
-        had_row = card_id in stored
-        state = replay(answers, choice, card_id=card_id, stored=stored.pop(card_id, None))
-        if state is None:
-            continue
-        values = {"card_id": card_id, **state_columns(state)}
-        if had_row:
-            updates.append(values)
-        else:  # a logged card whose state row was lost: made again from the log
-            inserts.append({**NEW_SM2_COLUMNS, **values})
-        cards += 1
-        answers_done += len(answers)
-        pending += len(answers)
-        if len(updates) + len(inserts) >= BATCH:
-            flush()
-        if progress and pending >= 10_000:
-            progress(pending)
-            pending = 0
+        chunk.append((card_id, answers, stored.pop(card_id, None)))
+        size += len(answers)
+        if size >= BATCH:
+            compute()
+            size = 0
     # cards with a state but nothing in the log (imported with scheduling, no history)
     for card_id, sm2_state in stored.items():
-        state = replay((), choice, card_id=card_id, stored=sm2_state)
-        if state is not None:
-            updates.append({"card_id": card_id, **state_columns(state)})
-            cards += 1
-        if len(updates) >= BATCH:
-            flush()
-    flush()
-    if progress and pending:
-        progress(pending)
-    return cards, answers_done
+        chunk.append((card_id, (), sm2_state))
+        if len(chunk) >= BATCH:
+            compute()
+    compute()
+    return totals[0], totals[1]
 
 
 def switch_scheduler(
@@ -164,3 +180,32 @@ def switch_scheduler(
         cards, answers = replay_cards(session, choice, progress=progress)
     return SwitchReport(choice=choice, previous=previous, cards=cards, answers=answers,
                         seconds=time.monotonic() - started, backup=backup)
+
+
+def answer_histories(store: Store, progress: Progress | None = None) -> list[list[tuple[Any, int]]]:
+    """Every card's (day, grade) answers, oldest first, imported ones included: what
+    ``evaluate`` and ``optimize`` learn from."""
+    from sqlalchemy import select
+
+    from flashdl.store.models import ReviewLog
+
+    histories: list[list[tuple[Any, int]]] = []
+    current = None
+    done = 0
+    with store.read() as session:
+        rows = session.execute(
+            select(ReviewLog.card_id, ReviewLog.review_day, ReviewLog.grade).order_by(
+                ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id),
+            execution_options={"yield_per": BATCH},
+        )
+        for card_id, day, grade in rows:
+            if card_id != current:
+                histories.append([])
+                current = card_id
+            histories[-1].append((day, grade))
+            done += 1
+            if progress and done % 10_000 == 0:
+                progress(10_000)
+    if progress and done % 10_000:
+        progress(done % 10_000)
+    return histories

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flashdl.errors import FlashdlError, UsageError
 from flashdl.scheduler.choice import again_today, state_from_dict
