@@ -42,8 +42,9 @@ class StudyCard:
         return self.state is None
 
 
-def load_card(store: Store, card_id: int) -> StudyCard | None:
-    """The card with id ``card_id`` (None if it no longer exists)."""
+def load_card(store: Store, card_id: int, scheduler: SchedulerChoice | None = None) -> StudyCard | None:
+    """The card with id ``card_id`` (None if it no longer exists), its state as ``scheduler``
+    (default: the learner's) sees it."""
     from sqlalchemy import select
 
     from flashdl.store.models import Card, Deck
@@ -70,7 +71,7 @@ def load_card(store: Store, card_id: int) -> StudyCard | None:
             demo_params=dict(card.demo_params or {}),
             suspended=card.suspended,
             buried_until=card.buried_until,
-            state=load_state(session, card.id),
+            state=load_state(session, card.id, scheduler),
         )
 
 
