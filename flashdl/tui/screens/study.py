@@ -465,7 +465,8 @@ class StudyScreen(Screen[None]):
 
         assert self.session is not None
         summary = SummaryScreen(
-            self.store, self.session.stats(), today=self.today, deck_keys=self.deck_keys
+            self.store, self.session.stats(), today=self.today, deck_keys=self.deck_keys,
+            unfinished=len(set(self.session.queue)),
         )
         self.app.push_screen(summary, self._after_summary)
 
