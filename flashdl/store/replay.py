@@ -68,7 +68,7 @@ def _histories(session: Session, card_ids: Sequence[int] | None) -> Iterable[tup
     current: int | None = None
     answers: list[LoggedAnswer] = []
     as_date = dt.date.fromisoformat
-    rows = session.connection().execution_options(yield_per=BATCH).execute(stmt)
+    rows = session.connection().execute(stmt, execution_options={"yield_per": BATCH})
     for card_id, day, grade, before, after in rows:
         if card_id != current:
             if current is not None:
