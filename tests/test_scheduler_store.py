@@ -201,3 +201,14 @@ def test_the_deck_lists_new_count_is_what_a_session_would_serve(small) -> None:
                 new = [x for x in queue if session.get(ReviewState, x) is None]
                 assert counts[deck].new == len(new)
     assert (counts["alpha"].new, counts["alpha"].unseen, counts["beta"].new) == (3, 3, 1)
+
+
+def test_doctor_finds_nothing_wrong_under_fsrs_and_after_switching_back(small) -> None:
+    from flashdl.store.doctor import diagnose
+
+    c = a_history(small)
+    switch_scheduler(small, FSRS)
+    record_answer(small, c["a4"], 4, today=DAY)
+    assert not diagnose(small).problems
+    switch_scheduler(small, SM2)
+    assert not diagnose(small).problems
