@@ -10,8 +10,7 @@ Anki's revlog records answers, not flashdl states, so ``state_after`` is empty, 
 card's last imported answer when the import also gave the card a state from Anki's: that SM-2
 state is kept there, so switching to FSRS and back gives it back exactly
 (:mod:`flashdl.scheduler.replay`). ``state_before`` is SQL NULL only on a card's very first
-answer (it was new then), ``{}`` otherwise (not recorded). Under FSRS the imported cards' states
-are computed from their whole history at once.
+answer (it was new then), ``{}`` otherwise (not recorded).
 """
 
 from __future__ import annotations
@@ -87,10 +86,13 @@ def write_history(
         if card_id in scheduled:
             session.execute(update(ReviewState).where(ReviewState.card_id == card_id)
                             .values(last_review=when))
+    # Cards without flashdl history get their state from what was imported: FSRS learns it from
+    # the whole history; SM-2 keeps the state Anki's card had, and replays the answers of a card
+    # Anki had not graduated yet (no state to carry over). Cards with flashdl history keep theirs.
     choice = load_choice(session)
-    if choice.is_fsrs and last_seen:
+    replayed = [c for c in last_seen if c not in logged and (choice.is_fsrs or c not in scheduled)]
+    if replayed:
         from flashdl.store.replay import replay_cards
 
-        # FSRS learns from the whole history; SM-2 keeps the state Anki's card had
-        replay_cards(session, choice, [c for c in last_seen if c in scheduled or c not in logged])
+        replay_cards(session, choice, replayed)
     return len(rows), already
