@@ -2,7 +2,7 @@
 
 Under SM-2 the six grades (``0 blackout`` ... ``5 perfect``), under FSRS Anki's four (``1 Again``
 ... ``4 Easy``), whichever :class:`~flashdl.scheduler.choice.SchedulerChoice` the study screen
-gives. Each button says what it will do (``3 Good · 6d``): the screen computes it with the
+gives. Each button says what it will do (``3 6d · Good``): the screen computes it with the
 scheduler in use (:meth:`SchedulerChoice.outcomes`), never with rules of its own. The number keys
 grade from the keyboard; the buttons never take keyboard focus.
 """
@@ -34,7 +34,8 @@ class GradeButton(Button, can_focus=False):
 
     @staticmethod
     def _text(spec: GradeSpec, interval: str | None) -> str:
-        return f"{spec.key} {spec.label}" + (f" · {interval}" if interval else "")
+        """``3 6d · Good``: the interval before the name, so a narrow button cuts the name."""
+        return f"{spec.key} {interval} · {spec.label}" if interval else f"{spec.key} {spec.label}"
 
     def show_interval(self, interval: str | None) -> None:
         self.interval = interval
