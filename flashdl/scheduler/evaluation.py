@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import random
 from collections.abc import Sequence
 from typing import Any
 
-from flashdl.scheduler.fsrs import SM2_RETENTION, rating_for_grade
+from flashdl.scheduler.fsrs import SM2_RETENTION
 from flashdl.scheduler.sm2 import SM2State
 from flashdl.scheduler.sm2 import review as sm2_review
 
@@ -47,21 +48,31 @@ SIMULATION_SEED = 42
 History = Sequence[tuple[dt.date, int]]  # one card's (day, grade 0-5), oldest first
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Item:
     """One prediction to check: a card's answers up to and including the one predicted."""
 
     day: dt.date
-    reviews: tuple[tuple[int, int], ...]  # (rating 1-4, days since the previous answer)
+    #: the card's (rating 1-4, days since the previous answer), shared by its items
+    card_reviews: list[tuple[int, int]]
+    #: how many of them this item holds (the last one is predicted)
+    length: int
     sm2_prediction: float
+    #: answers on a later day than the one before, and lapses among them, before this one
+    long_term_before: int
+    lapses_before: int
+
+    @property
+    def reviews(self) -> list[tuple[int, int]]:
+        return self.card_reviews[:self.length]
 
     @property
     def recalled(self) -> bool:
-        return self.reviews[-1][0] > 1
+        return self.card_reviews[self.length - 1][0] > 1
 
     @property
     def elapsed(self) -> int:
-        return self.reviews[-1][1]
+        return self.card_reviews[self.length - 1][1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,17 +89,25 @@ class Score:
 def build_items(histories: Sequence[History]) -> list[Item]:
     """Every answer on a later day than the card's previous one, in time order, with what SM-2
     predicted for it."""
+    from flashdl.scheduler.replay import RATING_OF_GRADE
+
     items: list[tuple[dt.date, int, Item]] = []
     for number, history in enumerate(histories):
         reviews: list[tuple[int, int]] = []
         sm2: SM2State | None = None
         previous: dt.date | None = None
+        long_term = lapses = 0
         for day, grade in history:
             elapsed = 0 if previous is None else max(0, (day - previous).days)
-            reviews.append((int(rating_for_grade(grade)), elapsed))
+            rating = RATING_OF_GRADE[grade]
+            reviews.append((rating, elapsed))
             if elapsed > 0 and sm2 is not None:
                 prediction = SM2_RETENTION ** (elapsed / max(1, sm2.interval))
-                items.append((day, number, Item(day, tuple(reviews), prediction)))
+                items.append((day, number, Item(day, reviews, len(reviews), prediction,
+                                                long_term, lapses)))
+            if elapsed > 0:
+                long_term += 1
+                lapses += rating == 1
             sm2 = sm2_review(sm2 or SM2State.new(day), grade, day)
             previous = day
     items.sort(key=lambda entry: (entry[0], entry[1]))
@@ -100,22 +119,34 @@ def test_segment(items: Sequence[Item]) -> list[Item]:
     return list(items[len(items) // 6:])
 
 
-def _library_item(reviews: Sequence[tuple[int, int]]) -> Any:
+def _library_items(items: Sequence[Item], *, drop_last: bool = False) -> list[Any]:
+    """The library's items, each card's review objects made once and shared by its items."""
     import fsrs_rs_python
 
-    return fsrs_rs_python.FSRSItem([fsrs_rs_python.FSRSReview(r, t) for r, t in reviews])
+    made: dict[int, list[Any]] = {}
+    result = []
+    for item in items:
+        reviews = made.get(id(item.card_reviews))
+        if reviews is None:
+            reviews = made[id(item.card_reviews)] = [
+                fsrs_rs_python.FSRSReview(r, t) for r, t in item.card_reviews]
+        result.append(fsrs_rs_python.FSRSItem(reviews[:item.length - (1 if drop_last else 0)]))
+    return result
 
 
-def _bin(item: Item) -> tuple[int, int, int]:
-    """The library's RMSE bin of an item (fsrs-rs ``FSRSItem::r_matrix_index``)."""
-    delta_t = float(item.elapsed)
-    delta_bin = round(2.48 * 3.62 ** math.floor(math.log(delta_t, 3.62)) * 100)
-    length = sum(1 for _, t in item.reviews if t > 0) + 1.0
-    length_bin = round(1.99 * 1.89 ** math.floor(math.log(length, 1.89)))
-    lapses = sum(1 for r, t in item.reviews[:-1] if r == 1 and t > 0)
+@functools.lru_cache(maxsize=4096)
+def _bin_of(elapsed: int, long_term: int, lapses: int) -> tuple[int, int, int]:
+    delta_bin = round(2.48 * 3.62 ** math.floor(math.log(float(elapsed), 3.62)) * 100)
+    length_bin = round(1.99 * 1.89 ** math.floor(math.log(long_term + 1.0, 1.89)))
     if lapses == 0:
         return delta_bin, length_bin, 0
     return delta_bin, length_bin, round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73)))
+
+
+def _bin(item: Item) -> tuple[int, int, int]:
+    """The library's RMSE bin of an item (fsrs-rs ``FSRSItem::r_matrix_index``): by days
+    elapsed, answers on later days (this one included) and lapses before it."""
+    return _bin_of(item.elapsed, item.long_term_before + 1, item.lapses_before)
 
 
 def score(items: Sequence[Item], predictions: Sequence[float], weights: Sequence[float] | None = None) -> Score:
@@ -149,7 +180,7 @@ def fsrs_predictions(items: Sequence[Item], weights: Sequence[float] | None) -> 
 
     parameters = list(weights) if weights is not None else list(fsrs_rs_python.DEFAULT_PARAMETERS)
     states = model(tuple(weights) if weights is not None else None).memory_state_batch(
-        [_library_item(item.reviews[:-1]) for item in items]
+        _library_items(items, drop_last=True)
     )
     curve = fsrs_rs_python.Card()
     curve.parameters = parameters
@@ -165,7 +196,7 @@ def optimized_score(items: Sequence[Item]) -> Score:
     """FSRS fitted on the past of each split and scored on the next (the library's function)."""
     import fsrs_rs_python
 
-    result = fsrs_rs_python.evaluate_with_time_series_splits([_library_item(i.reviews) for i in items])
+    result = fsrs_rs_python.evaluate_with_time_series_splits(_library_items(items))
     return Score(log_loss=float(result.log_loss), rmse_bins=float(result.rmse_bins))
 
 
@@ -173,7 +204,7 @@ def fit_weights(items: Sequence[Item]) -> tuple[float, ...]:
     """FSRS weights fitted to these items by the library's optimizer."""
     from flashdl.scheduler.fsrs import model
 
-    return tuple(float(w) for w in model(None).compute_parameters([_library_item(i.reviews) for i in items]))
+    return tuple(float(w) for w in model(None).compute_parameters(_library_items(items)))
 
 
 # -- workload ------------------------------------------------------------------------------------
@@ -196,12 +227,14 @@ def rating_shares(histories: Sequence[History]) -> tuple[tuple[float, ...] | Non
     """The learner's first-answer rating shares and passed-review rating shares (None: no data)."""
     first = [0, 0, 0, 0]
     passed = [0, 0, 0]
+    from flashdl.scheduler.replay import RATING_OF_GRADE
+
     for history in histories:
-        for index, (_, grade) in enumerate(history):
-            rating = int(rating_for_grade(grade))
-            if index == 0:
-                first[rating - 1] += 1
-            elif rating > 1:
+        if history:
+            first[RATING_OF_GRADE[history[0][1]] - 1] += 1
+        for _, grade in history[1:]:
+            rating = RATING_OF_GRADE[grade]
+            if rating > 1:
                 passed[rating - 2] += 1
     return _shares(first), _shares(passed)
 
@@ -251,36 +284,57 @@ def sm2_reviews_per_day(memory_weights: Sequence[float] | None, workload: Worklo
     parameters = list(memory_weights) if memory_weights is not None else list(fsrs_rs_python.DEFAULT_PARAMETERS)
     curve = fsrs_rs_python.Card()
     curve.parameters = parameters
-    start = dt.date(2000, 1, 1)
-    cards: list[list[Any]] = []  # [sm2 state, memory state, last day]
+    start = dt.date(2000, 1, 1).toordinal()
+    first_cut = _cumulative(workload.first_rating)
+    review_cut = _cumulative(workload.review_rating)
+    states: list[SM2State] = []
+    memories: list[Any] = []
+    last_days: list[int] = []
     due_on: dict[int, list[int]] = {}
     reviews = 0
-    grade_for = {1: 1, 2: 3, 3: 4, 4: 5}
+    grade_for = (0, 1, 3, 4, 5)
 
-    def answer(index: int, rating: int, day_number: int) -> None:
-        sm2, memory, last = cards[index]
-        day = start + dt.timedelta(days=day_number)
-        elapsed = 0 if last is None else day_number - last
-        outcomes = fsrs.next_states(memory, 0.9, elapsed)
+    def answer(index: int, rating: int, day_number: int, elapsed: int) -> None:
+        day = dt.date.fromordinal(start + day_number)
+        outcomes = fsrs.next_states(memories[index], 0.9, elapsed)
         memory = (outcomes.again, outcomes.hard, outcomes.good, outcomes.easy)[rating - 1].memory
-        sm2 = sm2_review(sm2, grade_for[rating], day)
+        sm2 = sm2_review(states[index], grade_for[rating], day)
         if sm2.due <= day or sm2.needs_redrill:  # relearned today: one more answer, a 4
-            outcomes = fsrs.next_states(memory, 0.9, 0)
-            memory = outcomes.good.memory
+            memory = fsrs.next_states(memory, 0.9, 0).good.memory
             sm2 = sm2_review(sm2, 4, day)
-        cards[index] = [sm2, memory, day_number]
-        due_on.setdefault((sm2.due - start).days, []).append(index)
+        states[index], memories[index], last_days[index] = sm2, memory, day_number
+        due_on.setdefault(sm2.due.toordinal() - start, []).append(index)
 
     for day_number in range(workload.days):
-        for index in due_on.pop(day_number, []):
-            sm2, memory, last = cards[index]
-            curve.stability = memory.stability
-            curve.last_date = float(last)
-            recalled = rng.random() < curve.retention_on(float(day_number))
-            rating = rng.choices((2, 3, 4), workload.review_rating)[0] if recalled else 1
+        for index in due_on.pop(day_number, ()):
+            curve.stability = memories[index].stability
+            curve.last_date = float(last_days[index])
+            if rng.random() < curve.retention_on(float(day_number)):
+                rating = 2 + _pick(review_cut, rng.random())
+            else:
+                rating = 1
             reviews += 1
-            answer(index, rating, day_number)
-        for _ in range(min(workload.new_per_day, workload.deck_size - len(cards))):
-            cards.append([SM2State.new(start), None, None])
-            answer(len(cards) - 1, rng.choices((1, 2, 3, 4), workload.first_rating)[0], day_number)
+            answer(index, rating, day_number, day_number - last_days[index])
+        for _ in range(min(workload.new_per_day, workload.deck_size - len(states))):
+            states.append(SM2State.new(dt.date.fromordinal(start + day_number)))
+            memories.append(None)
+            last_days.append(day_number)
+            answer(len(states) - 1, 1 + _pick(first_cut, rng.random()), day_number, 0)
     return reviews / workload.days
+
+
+def _cumulative(shares: Sequence[float]) -> list[float]:
+    total, cut = 0.0, []
+    for share in shares:
+        total += share
+        cut.append(total)
+    return cut
+
+
+def _pick(cumulative: Sequence[float], x: float) -> int:
+    """The index whose share ``x`` (uniform in [0, 1)) falls into."""
+    scale = cumulative[-1]
+    for index, bound in enumerate(cumulative):
+        if x * scale < bound:
+            return index
+    return len(cumulative) - 1
