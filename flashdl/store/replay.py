@@ -185,24 +185,25 @@ def switch_scheduler(
 def answer_histories(store: Store, progress: Progress | None = None) -> list[list[tuple[Any, int]]]:
     """Every card's (day, grade) answers, oldest first, imported ones included: what
     ``evaluate`` and ``optimize`` learn from."""
-    from sqlalchemy import select
+    from sqlalchemy import String, select, type_coerce
 
     from flashdl.store.models import ReviewLog
 
     histories: list[list[tuple[Any, int]]] = []
     current = None
     done = 0
+    as_date = dt.date.fromisoformat
     with store.read() as session:
-        rows = session.execute(
-            select(ReviewLog.card_id, ReviewLog.review_day, ReviewLog.grade).order_by(
-                ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id),
+        rows = session.connection().execute(
+            select(ReviewLog.card_id, type_coerce(ReviewLog.review_day, String), ReviewLog.grade)
+            .order_by(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id),
             execution_options={"yield_per": BATCH},
         )
         for card_id, day, grade in rows:
             if card_id != current:
                 histories.append([])
                 current = card_id
-            histories[-1].append((day, grade))
+            histories[-1].append((as_date(day) if isinstance(day, str) else day, grade))
             done += 1
             if progress and done % 10_000 == 0:
                 progress(10_000)
