@@ -69,7 +69,7 @@ async def test_front_then_back_then_grade_commits_the_answer_before_the_next_car
         await settle(pilot, rounds=1)
         text = screen_text(app)
         assert "λ∑ᵢ wᵢ²: it shrinks every weight" in text  # math shown as Unicode
-        assert "0 blackout" in text and "5 perfect" in text  # every grade labelled
+        assert "0 today · blackout" in text and "5 1d · perfect" in text  # every grade labelled
 
         await pilot.press("5")
         await settle(pilot, rounds=1)
