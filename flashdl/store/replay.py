@@ -63,12 +63,24 @@ def _histories(session: Session, card_ids: Sequence[int] | None) -> Iterable[tup
                   type_coerce(ReviewLog.state_before, String),
                   type_coerce(ReviewLog.state_after, String)).order_by(
         ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)
+    connection = session.connection()
+    rows: Iterable[Any]
     if card_ids is not None:
         stmt = stmt.where(ReviewLog.card_id.in_(list(card_ids)))
+        rows = connection.execute(stmt, execution_options={"yield_per": BATCH})
+    elif connection.dialect.name == "sqlite":
+        # the whole log: the driver's own cursor, in the same transaction, skips SQLAlchemy's
+        # per-row work (a third of the time of a million-row switch)
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.arraysize = BATCH
+        rows = cursor.execute(
+            "SELECT card_id, review_day, grade, state_before, state_after FROM review_log "
+            "ORDER BY card_id, reviewed_at, id")
+    else:
+        rows = connection.execute(stmt, execution_options={"yield_per": BATCH})
     current: int | None = None
     answers: list[LoggedAnswer] = []
     as_date = dt.date.fromisoformat
-    rows = session.connection().execute(stmt, execution_options={"yield_per": BATCH})
     for card_id, day, grade, before, after in rows:
         if card_id != current:
             if current is not None:
