@@ -33,7 +33,7 @@ def step_by_step(history: list[tuple[int, int]], params: FSRSParams = PARAMS) ->
     return states
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(histories)
 def test_memory_states_are_the_librarys_for_random_histories(history) -> None:
     """Every state equals what the library computes for the whole history at once (its own
@@ -46,7 +46,7 @@ def test_memory_states_are_the_librarys_for_random_histories(history) -> None:
         assert (state.stability, state.difficulty) == (expected.stability, expected.difficulty)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(histories)
 def test_intervals_are_the_librarys_rounded_and_ordered_as_anki_does(history) -> None:
     state = step_by_step(history)[-1]
