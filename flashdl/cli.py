@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "import_",
     "export",
     "stats",
+    "scheduler",
     "demo",
     "backup",
     "doctor",

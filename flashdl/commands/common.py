@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -65,3 +65,34 @@ def require_terminal(command: str) -> None:
             f"{command} needs an interactive terminal (its input or output is redirected)",
             hint="run it in a terminal; for scripts use `flashdl decks --json` or `flashdl stats --json`",
         )
+
+
+def progress_factory(label: str) -> Any:
+    """``start(total)`` -> ``(advance, stop)``: a rich progress bar on stderr, only when stderr is
+    a terminal (None otherwise). ``total`` None gives a bar that only shows work is going on."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from flashdl.render.terminal import raw
+
+        columns: list[Any] = [TextColumn(label), BarColumn()]
+        columns.append(MofNCompleteColumn() if total is not None else TimeElapsedColumn())
+        # the bar's own escape codes go to the raw stream, past the cleaning writer
+        progress = Progress(*columns, console=Console(file=raw(sys.stderr)), transient=True)
+        task = progress.add_task(label, total=total)
+        progress.start()
+        return (lambda n: progress.advance(task, n)), progress.stop
+
+    return start

@@ -170,6 +170,7 @@ def _read_collection(
     cards_by_deck: dict[str, list[CardRecord]] = {}
     names: dict[str, str] = {}
     unsupported: dict[str, int] = {}
+    revlog = collection.revlog() if with_scheduling else {}
     for card in collection.cards():
         where = f"note {card.note_id}, card {card.ordinal + 1}"
         notetype = notetypes.get(card.notetype_id)
@@ -197,6 +198,7 @@ def _read_collection(
         cards_by_deck.setdefault(bucket, []).append(CardRecord(
             key=key, front=rendered.front, back=rendered.back, tags=card.tags,
             kind=rendered.kind, schedule=schedule, where=where,
+            history=tuple(revlog.get(card.card_id, ())),
         ))
     for name, count in sorted(unsupported.items()):
         warnings.append(f"{path}: skipped {count} card(s) of note type {name!r} "

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from flashdl.store.db import Store
 
 #: The newest revision in ``migrations/versions``. Update it with every new revision.
-SCHEMA_HEAD = "0003_redrill_index"
+SCHEMA_HEAD = "0005_scheduler"
 
 
 def current_revision(store: Store) -> str | None:
