@@ -120,7 +120,7 @@ def test_flashdl_study_in_a_real_terminal_saves_the_answer(flashdl_home: Path, d
         # the answer is committed by the time the next card is on screen
         assert review_log(store) == [(l2, 4, "study")]
         keys("q")
-        wait_for(capture, "Session complete")
+        wait_for(capture, "Session ended early")
         keys("q")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
