@@ -10,6 +10,7 @@ name; the importer copies it into the media folder only once the import has comm
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -19,8 +20,9 @@ import tempfile
 from pathlib import Path
 
 from flashdl.formats import protobuf_wire
-from flashdl.formats.anki_collection import AnkiCollection, anki_schedule
-from flashdl.formats.anki_notes import render_card
+from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, anki_schedule
+from flashdl.formats.anki_notes import NoteType, render_card
+from flashdl.formats.apkg_export import META_FIELD, note_meta
 from flashdl.formats.keys import deck_key, key_from_id, note_card_key
 from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks
 from flashdl.formats.records import CardRecord, FormatError
@@ -35,7 +37,10 @@ _SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 def safe_media_name(original: str, data: bytes) -> str:
     """``<12 hex of the content>-<name with only [A-Za-z0-9._-]>``: unique, inert, flat."""
     stem = _SAFE_CHARS.sub("_", Path(original.replace("\\", "/")).name).lstrip("._")[-80:]
-    return f"{hashlib.blake2b(data, digest_size=6).hexdigest()}-{stem or 'media'}"
+    digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+    if stem.startswith(digest + "-") and len(stem) > len(digest) + 1:
+        return stem  # already flashdl's name for these bytes (a flashdl export read back)
+    return f"{digest}-{stem or 'media'}"
 
 
 def _package_version(archive: SafeZip, path: Path) -> int:
@@ -111,6 +116,29 @@ class _MediaStager:
             return f"{match.group(3)}{safe}{match.group(5)}" if safe else match.group(0)
 
         return _MEDIA_REF.sub(replace, field) if ("src" in field.lower() or "[sound:" in field) else field
+
+
+def _with_meta(record: CardRecord, notetype: NoteType, card: AnkiCard) -> CardRecord:
+    """The card as flashdl exported it, from the hidden ``flashdl`` field of its note: kind,
+    demo and source always, and the Markdown text if the note was not edited in Anki."""
+    if META_FIELD not in notetype.fields:
+        return record
+    index = notetype.fields.index(META_FIELD)
+    if index >= len(card.fields):
+        return record
+    visible = [value for i, value in enumerate(card.fields) if i != index]
+    name = f"c{card.ordinal + 1}" if notetype.is_cloze else str(card.ordinal + 1)
+    meta = note_meta(card.fields[index], visible).get(name)
+    if meta is None:
+        return record
+    changes: dict[str, object] = {"source": meta.source}
+    if meta.kind is not None and (meta.kind == "cloze") == notetype.is_cloze:
+        changes["kind"] = meta.kind
+    if meta.demo_name is not None:
+        changes.update(demo_name=meta.demo_name, demo_params=meta.demo_params)
+    if meta.text is not None:
+        changes.update(front=meta.text[0], back=meta.text[1])
+    return dataclasses.replace(record, **changes)
 
 
 def read_apkg(
@@ -194,10 +222,11 @@ def _read_collection(
         schedule = anki_schedule(card, created, today) if with_scheduling else None
         bucket = deck_key(deck_name)
         names.setdefault(bucket, deck_name)
-        cards_by_deck.setdefault(bucket, []).append(CardRecord(
+        record = CardRecord(
             key=key, front=rendered.front, back=rendered.back, tags=card.tags,
             kind=rendered.kind, schedule=schedule, where=where,
-        ))
+        )
+        cards_by_deck.setdefault(bucket, []).append(_with_meta(record, notetype, card))
     for name, count in sorted(unsupported.items()):
         warnings.append(f"{path}: skipped {count} card(s) of note type {name!r} "
                         "(image occlusion is not supported)")
