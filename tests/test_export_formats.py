@@ -87,7 +87,7 @@ def test_csv_export_has_anki_headers_and_neutralized_formulas(mixed, tmp_path):
     )
     assert ",Basic,'=SUM(A1:A9),'-1 is @not a formula,spreadsheet risk,Mixed\n" in text
     # the answer's two source lines are one Markdown paragraph: one line of HTML
-    assert "Multi-line, with &quot;quotes&quot;,line one line two" in text
+    assert '"Multi-line, with &quot;quotes&quot;",line one line two' in text
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(x)", "\tx", "\rx"])
