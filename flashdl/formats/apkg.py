@@ -138,6 +138,9 @@ def _with_meta(record: CardRecord, notetype: NoteType, card: AnkiCard) -> CardRe
         changes.update(demo_name=meta.demo_name, demo_params=meta.demo_params)
     if meta.text is not None:
         changes.update(front=meta.text[0], back=meta.text[1])
+    tags = meta.tags_for(card.tags)
+    if tags is not None:
+        changes["tags"] = tags
     return dataclasses.replace(record, **changes)
 
 

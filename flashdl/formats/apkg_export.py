@@ -247,6 +247,8 @@ def _meta(plan: NotePlan) -> str:
                 entry["params"] = card.demo_params
         if card.source:
             entry["source"] = card.source
+        if card.tags:
+            entry["tags"] = list(card.tags)
         cards[ordinal] = entry
     record = {"flashdl": 1, "fields": fields_digest(plan.fields), "cards": cards}
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -262,6 +264,13 @@ class CardMeta:
     source: str
     #: the card's Markdown, when the note's fields are still as flashdl wrote them
     text: tuple[str, str] | None
+    #: the card's tags as flashdl had them (Anki sorts tags and cannot hold spaces in one)
+    tags: tuple[str, ...] = ()
+
+    def tags_for(self, note_tags: Sequence[str]) -> tuple[str, ...] | None:
+        """The card's own tags if the note still has exactly these (else None: Anki's win)."""
+        exported = {"_".join(tag.split()) for tag in self.tags if tag.strip()}
+        return self.tags if self.tags and exported == set(note_tags) else None
 
 
 def note_meta(raw: str, fields: Sequence[str]) -> dict[str, CardMeta]:
@@ -293,7 +302,7 @@ def note_meta(raw: str, fields: Sequence[str]) -> dict[str, CardMeta]:
             continue
         kind = entry.get("kind")
         demo, params = entry.get("demo"), entry.get("params")
-        source = entry.get("source", "")
+        source, tags = entry.get("source", ""), entry.get("tags")
         front, back = entry.get("front"), entry.get("back")
         text = (front, back) if unedited and isinstance(front, str) and isinstance(back, str) \
             and front.strip() and back.strip() else None
@@ -303,6 +312,7 @@ def note_meta(raw: str, fields: Sequence[str]) -> dict[str, CardMeta]:
             demo_params=params if isinstance(params, dict) else None,
             source=source if isinstance(source, str) else "",
             text=text,
+            tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         )
     return found
 
