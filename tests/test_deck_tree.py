@@ -59,8 +59,8 @@ def test_decks_command_draws_the_tree_with_rolled_up_counts(imported, capsys):
         ("deep-learning-regularization-dropout", ["Dropout", "1", "1", "0", "0"]),
         ("deep-learning-transformers", ["Transformers", "2", "2", "0", "0"]),
     ]
-    indents = {words[0]: len(line[name_at:]) - len(line[name_at:].lstrip())
-               for line in lines for words in [line[name_at:].split()] if words}
+    indents = {line[name_at:].split()[0]: len(line[name_at:]) - len(line[name_at:].lstrip())
+               for line in lines if line[name_at:].startswith(("Deep Learning", "  ", "    "))}
     assert (indents["Deep"], indents["Regularization"], indents["Dropout"]) == (0, 2, 4)
 
 
