@@ -3,7 +3,7 @@
 Header lines at the top of the file configure the rest::
 
     #separator:tab            Comma, Semicolon, Tab, Space, Pipe, Colon, or the character
-    #html:true                fields are HTML (converted to Markdown/plain text with html2text)
+    #html:true                fields are HTML (converted to Markdown with markdownify)
     #tags:tag1 tag2           tags added to every card
     #columns:Front	Back	Tags column names (split with the separator)
     #deck:Spanish             deck of every card

@@ -36,6 +36,8 @@ class StudyCard:
     buried_until: dt.date | None
     #: None while the card is new
     state: SM2State | None
+    #: where the card's content comes from (a deck's ``source``), shown under the answer
+    source: str = ""
 
     @property
     def is_new(self) -> bool:
@@ -71,6 +73,7 @@ def load_card(store: Store, card_id: int) -> StudyCard | None:
             suspended=card.suspended,
             buried_until=card.buried_until,
             state=load_state(session, card.id),
+            source=card.source or "",
         )
 
 
