@@ -117,6 +117,7 @@ _SILENT_MACROS = (
 
 
 _SPACES = re.compile(r"  +")
+_FRAC_VARIANTS = re.compile(r"\\[dt]frac(?![A-Za-z])")
 
 
 class _Unreadable(Exception):
@@ -200,7 +201,8 @@ def latex_to_unicode(latex: str) -> str:
     does not know, comes back as its source.
     """
     try:
-        text = _converter().latex_to_text(latex)
+        # pylatexenc's parser knows \\frac takes two arguments, not its display/text variants
+        text = _converter().latex_to_text(_FRAC_VARIANTS.sub(r"\\frac", latex))
     except Exception:  # noqa: BLE001 - a card must always display, even with broken LaTeX
         return latex.strip()
     return _SPACES.sub(" ", _apply_scripts(text)).strip()

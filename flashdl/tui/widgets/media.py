@@ -44,9 +44,10 @@ PLAYERS = (
     ("play", ("-q",)),
     ("cvlc", ("--play-and-exit", "--quiet")),
 )
-#: The tallest an image is drawn, in rows (it never takes more than half the screen either).
+#: The tallest an image is drawn, in rows (it never takes more than a third of the screen either,
+#: so the card's text stays in view).
 MAX_IMAGE_ROWS = 16
-MAX_UPSCALE = 8
+MAX_UPSCALE = 4
 
 
 def media_file(name: str, folder: Path | None = None) -> Path | None:
@@ -148,7 +149,7 @@ class CardImage(Vertical):
 
         cell = terminal.get_cell_size()
         screen_rows = self.app.size.height if self.is_attached else 24
-        rows = max(4, min(MAX_IMAGE_ROWS, screen_rows // 2))
+        rows = max(4, min(MAX_IMAGE_ROWS, screen_rows // 3))
         columns = max(1, min(self.size.width or 60, 80))
         width, height = fit(self.pixels, (cell.width, cell.height), (columns, rows))
         picture = pictures.first()
