@@ -164,8 +164,12 @@ def test_flashdl_reads_its_export_back_with_kinds_demos_tags_and_text(exported):
 
 def test_a_note_edited_in_anki_comes_back_as_edited(exported, tmp_path):
     pytest.importorskip("anki")
-    from anki.collection import Collection, ExportAnkiPackageOptions, ImportAnkiPackageOptions, \
-        ImportAnkiPackageRequest
+    from anki.collection import (
+        Collection,
+        ExportAnkiPackageOptions,
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+    )
 
     col = Collection(str(tmp_path / "edit.anki2"))
     try:

@@ -18,7 +18,7 @@ import html
 import re
 from typing import Any
 
-from flashdl.render.math import _TOKENS as _MATH_TOKENS
+from flashdl.render.math import MATH_SPANS, math_span
 
 _SOUND = re.compile(r"\[sound:[^\]\n]+\]")
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -56,17 +56,15 @@ def markdown_to_html(source: str) -> str:
         return f"\ue000{len(held) - 1}\ue001"
 
     def math(match: re.Match[str]) -> str:
-        if match.group("display_body") is not None or match.group("bracket_body") is not None:
-            body = match.group("display_body") or match.group("bracket_body")
-            return hold(f"\\[{html.escape(body.strip(), quote=False)}\\]")
-        if match.group("inline_body") is not None or match.group("paren_body") is not None:
-            body = match.group("inline_body") or match.group("paren_body")
-            return hold(f"\\({html.escape(body.strip(), quote=False)}\\)")
-        return match.group(0)
+        span = math_span(match)
+        if span is None:
+            return match.group(0)
+        body = html.escape(span[0].strip(), quote=False)
+        return hold(f"\\[{body}\\]" if span[1] else f"\\({body}\\)")
 
     text = source.replace("\ue000", "").replace("\ue001", "")
     text = _SOUND.sub(lambda m: hold(html.escape(m.group(0), quote=False)), text)
-    text = _MATH_TOKENS.sub(math, text)
+    text = MATH_SPANS.sub(math, text)
     rendered = _parser().render(text).strip()
     # One paragraph is plain text in Anki's editor, as Anki itself writes a one-line field.
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:

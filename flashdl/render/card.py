@@ -25,8 +25,13 @@ import functools
 import re
 from typing import Any
 
-from flashdl.render.math import _TOKENS as _MATH_TOKENS
-from flashdl.render.math import escape_markdown, latex_to_unicode, render_math
+from flashdl.render.math import (
+    MATH_SPANS,
+    escape_markdown,
+    latex_to_unicode,
+    math_span,
+    render_math,
+)
 from flashdl.render.terminal import clean
 
 IMAGE_LABEL = "🖼"
@@ -46,7 +51,7 @@ _SPECIAL = re.compile(r"[\\`*_\[\]<>|~$&#!]|^\s*(?:[-+]\s|\d+[.)]\s|>)|https?:|w
 
 def media_label(name: str) -> str:
     """The name a learner knows a media file by: its stored name without the content prefix."""
-    return _CONTENT_PREFIX.sub("", name.strip())
+    return clean(_CONTENT_PREFIX.sub("", name.strip()))
 
 
 def _image_name(match: re.Match[str]) -> str:
@@ -58,17 +63,17 @@ def media_names(source: str) -> list[str]:
     folder, in order of appearance, each once."""
     found = [(m.start(), _image_name(m)) for m in _IMAGE.finditer(source)]
     found += [(m.start(), m.group(1).strip()) for m in _SOUND.finditer(source)]
-    return list(dict.fromkeys(name for _, name in sorted(found) if name))
+    return list(dict.fromkeys(clean(name) for _, name in sorted(found) if name))
 
 
 def image_names(source: str) -> list[str]:
     """The images of a card's text, in order, each once."""
-    return list(dict.fromkeys(n for n in (_image_name(m) for m in _IMAGE.finditer(source)) if n))
+    return list(dict.fromkeys(clean(n) for n in (_image_name(m) for m in _IMAGE.finditer(source)) if n))
 
 
 def sound_names(source: str) -> list[str]:
     """The sounds of a card's text, in order, each once."""
-    return list(dict.fromkeys(m.group(1).strip() for m in _SOUND.finditer(source)))
+    return list(dict.fromkeys(clean(m.group(1).strip()) for m in _SOUND.finditer(source)))
 
 
 def _media_as_labels(text: str) -> str:
@@ -130,9 +135,8 @@ def plain_text(source: str) -> str:
         return f"\ue000{len(held) - 1}\ue001"
 
     def math(match: re.Match[str]) -> str:
-        body = (match.group("display_body") or match.group("inline_body")
-                or match.group("paren_body") or match.group("bracket_body"))
-        return match.group(0) if body is None else hold(latex_to_unicode(body))
+        span = math_span(match)
+        return match.group(0) if span is None else hold(latex_to_unicode(span[0]))
 
     def media(match: re.Match[str]) -> str:
         if match.group("code") is not None:
@@ -143,7 +147,7 @@ def plain_text(source: str) -> str:
         return hold(f"{SOUND_LABEL} {media_label(match.group('sound_name'))}")
 
     text = source.replace("\ue000", "").replace("\ue001", "")
-    text = _MATH_TOKENS.sub(math, _MEDIA_OR_CODE.sub(media, text))
+    text = MATH_SPANS.sub(math, _MEDIA_OR_CODE.sub(media, text))
     try:
         rendered = _render_blocks(_parser().parse(text))
     except Exception:  # noqa: BLE001 - a card must always display

@@ -214,6 +214,22 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + ch if ch in string.punctuation else ch for ch in text)
 
 
+#: Code, fences, escapes and math spans in one pass: the card renderers and the exporter split
+#: text with it, so all of them agree on what is math (see :func:`math_span`).
+MATH_SPANS = _TOKENS
+
+
+def math_span(match: re.Match[str]) -> tuple[str, bool] | None:
+    """(LaTeX, whether it is display math) for a :data:`MATH_SPANS` match; None for code, a
+    fence or an escape, which are not math."""
+    for group, display in (("inline_body", False), ("paren_body", False),
+                           ("display_body", True), ("bracket_body", True)):
+        body = match.group(group)
+        if body is not None:
+            return body, display
+    return None
+
+
 def render_math(text: str, *, markdown: bool = True) -> str:
     """Replace every math span in ``text`` (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``)
     with its Unicode reading.
@@ -225,11 +241,10 @@ def render_math(text: str, *, markdown: bool = True) -> str:
         return text
 
     def replace(match: re.Match[str]) -> str:
-        body = (match.group("display_body") or match.group("inline_body")
-                or match.group("paren_body") or match.group("bracket_body"))
-        if body is None:  # code, a fence or an escape: as it was
+        span = math_span(match)
+        if span is None:  # code, a fence or an escape: as it was
             return match.group(0)
-        converted = latex_to_unicode(body)
+        converted = latex_to_unicode(span[0])
         return escape_markdown(converted) if markdown else converted
 
     return _TOKENS.sub(replace, text)

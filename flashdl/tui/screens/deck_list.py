@@ -93,7 +93,6 @@ class DeckListScreen(Screen[None]):
     def _read_counts(self, store: Store) -> None:
         from flashdl.errors import FlashdlError
         from flashdl.store.queries import deck_counts, next_due_date
-
         from flashdl.study.deck_tree import deck_tree, flatten
 
         try:
