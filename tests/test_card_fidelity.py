@@ -192,3 +192,37 @@ def test_a_note_edited_in_anki_comes_back_as_edited(exported, tmp_path):
     assert cards["demo"].back == "Kept units are scaled by **1/q**."  # Anki's edit wins
     assert (cards["demo"].kind, cards["demo"].demo_name) == ("demonstrate", "dropout")
     assert cards["rich"] == RICH  # untouched notes keep their exact Markdown
+
+
+def test_text_stored_by_earlier_versions_still_reads_right():
+    """Stores keep the Markdown an older flashdl made from Anki HTML (html2text's): it is shown
+    through the same path, and re-importing the file replaces it with the new conversion."""
+    old = "  * one\n  * two\n\n\\(\\sigma(x)=\\frac{1}{1+e^{-x}}\\) is _the_ sigmoid"
+    assert plain_text(old) == "* one\n* two\n\nσ(x)=1/(1+e⁻ˣ) is the sigmoid"
+    assert "σ" in screen_markdown(old) and "\\sigma" not in screen_markdown(old)
+
+
+def test_a_hostile_flashdl_field_is_never_obeyed(tmp_path):
+    import json
+
+    import genanki
+
+    from flashdl.formats.apkg_export import _models
+    from flashdl.formats.records import FormatError
+
+    model = _models()["basic"]
+    deck = genanki.Deck(1_234_567, "Hostile")
+    deck.add_note(genanki.Note(model=model, guid="a", fields=["f", "b", json.dumps(
+        {"flashdl": 1, "cards": {"1": {"kind": "demonstrate", "demo": "os.system"}}})]))
+    deck.add_note(genanki.Note(model=model, guid="b", fields=["f2", "b2", '{"flashdl":1,"cards":[]}']))
+    deck.add_note(genanki.Note(model=model, guid="c", fields=["f3", "b3", "not json " * 10]))
+    path = tmp_path / "hostile.apkg"
+    genanki.Package(deck).write_to_file(str(path))
+    with pytest.raises(FormatError, match="unknown demo 'os.system'"):
+        read_deck_file(path, ReadOptions())
+    parsed = read_deck_file(path, ReadOptions(skip_invalid=True))
+    try:
+        assert [(c.key, c.front, c.kind) for c in parsed.decks[0].cards] == [
+            ("b", "f2", "basic"), ("c", "f3", "basic")]
+    finally:
+        parsed.cleanup()
