@@ -103,6 +103,7 @@ class StudyScreen(Screen[None]):
         self._demo_seed = demo_seed
         self._clock = clock
         self._shown_at = clock()
+        self._media_turn = -1  # o and p step through a card's images and sounds
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -342,7 +343,7 @@ class StudyScreen(Screen[None]):
 
         images = self._media("images")
         if images:
-            self._media_turn = getattr(self, "_media_turn", -1) + 1
+            self._media_turn += 1
             self.notify(open_in_viewer(images[self._media_turn % len(images)]), markup=False)
 
     def action_play_sound(self) -> None:
@@ -351,7 +352,7 @@ class StudyScreen(Screen[None]):
 
         sounds = self._media("sounds")
         if sounds:
-            self._media_turn = getattr(self, "_media_turn", -1) + 1
+            self._media_turn += 1
             self.notify(play_sound(sounds[self._media_turn % len(sounds)]), markup=False)
 
     async def on_exercise_panel_checked(self, event: ExercisePanel.Checked) -> None:

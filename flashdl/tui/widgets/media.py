@@ -173,6 +173,9 @@ class MediaPanel(Vertical):
             return
         self.source = source
         self.images, self.sounds = image_names(source), sound_names(source)
+        if not (self.images or self.sounds or self.children):  # the usual card: nothing to do
+            self.display = False
+            return
         await self.remove_children()
         self.display = bool(self.images or self.sounds)
         if not self.display:
