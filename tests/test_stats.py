@@ -259,11 +259,3 @@ def test_stats_command_prints_charts_and_json(flashdl_home: Path, tmp_path: Path
     result = run_flashdl("stats", "no-such-deck")
     assert result.returncode == 2
     assert "no deck called 'no-such-deck'" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_heatmap_legend_gives_ranges_not_repeated_bounds() -> None:
-    day = dt.date(2026, 3, 9)
-    one_busy_day = build_heatmap({day: 13}, day - dt.timedelta(days=30), day)
-    assert one_busy_day.level_ranges() == ["1-13", "14", "15", "16+"]
-    assert "░ 1-13, ▒ 14, ▓ 15, █ 16+" in one_busy_day.to_text()
-    assert "<=" not in one_busy_day.to_text()

@@ -65,6 +65,10 @@ async def test_screen_shows_the_figures_of_the_store(studied) -> None:  # type: 
                  for wk, c in enumerate(row) if c is not None}
         assert cells[DAY] == 2 and cells[DAY - dt.timedelta(days=1)] == 1
         assert sum(cells.values()) == 3
+        # the busier day is the brighter green, and the legend says which count each shade means
+        drawn = screen.query_one(ReviewHeatmap).render()
+        assert drawn.plain.splitlines()[-1] == "    reviews a day: ■ 0, ■ 1, ■ 2"
+        assert heatmap.level(1) < heatmap.level(2) == 4
 
         table = screen.query_one("#stats-progress", DataTable)
         rows = {str(table.get_row(key)[0]): table.get_row(key)[1:] for key in table.rows}
