@@ -38,6 +38,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "sqlite_only: keep this test's db_url on SQLite")
     config.addinivalue_line("markers", "postgres_only: run this test's db_url on PostgreSQL only")
+    from helpers.ci import missing_real_components, on_ci
+
+    if on_ci() and not hasattr(config, "workerinput"):  # checked once, before any worker starts
+        missing = missing_real_components()
+        if missing:
+            raise pytest.UsageError(
+                "CI=true, but the real components the suite tests against are missing, so "
+                "their tests would be skipped:\n  - " + "\n  - ".join(missing)
+            )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -59,13 +68,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[object]:
-    """This worker's throwaway PostgreSQL cluster (skips the test where there is none)."""
+    """This worker's throwaway PostgreSQL cluster (skips the test where there is none; fails
+    it under CI=true)."""
+    from helpers.ci import skip_or_fail
     from helpers.pg_cluster import PgUnavailable, start_server
 
     try:
         server = start_server()
     except PgUnavailable as exc:
-        pytest.skip(f"PostgreSQL not available: {exc}")
+        skip_or_fail(f"PostgreSQL not available: {exc}")
     try:
         yield server
     finally:

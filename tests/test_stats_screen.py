@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers.waiting import pilot_wait_until
 from storeutil import card_id, fixture_decks
 from textual.app import App
 from textual.widgets import DataTable, Static
@@ -41,10 +42,9 @@ def studied(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 async def _loaded(pilot, app) -> StatsScreen:  # type: ignore[no-untyped-def]
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
-            break
+    await pilot_wait_until(
+        pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None,
+        "the statistics screen to show the store's figures")
     await pilot.pause()
     return app.screen
 
