@@ -38,8 +38,7 @@ def missing_real_components() -> list[str]:
         missing.append("tmux is not on PATH (the real-terminal tests): apt-get install tmux")
     reason = unavailable_reason()
     if reason is not None:
-        missing.append(f"PostgreSQL: {reason} (the PostgreSQL store tests): "
-                       "apt-get install postgresql, or set FLASHDL_TEST_PG_URL")
+        missing.append(f"PostgreSQL (the PostgreSQL store tests): {reason}")
     for module, why in (("anki", "builds real Anki packages"), ("pexpect", "drives flashdl quiz")):
         if importlib.util.find_spec(module) is None:
             missing.append(f"the Python package {module} ({why}): pip install -e '.[test]'")

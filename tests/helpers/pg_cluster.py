@@ -141,13 +141,14 @@ def _run(cmd: list[str], user: pwd.struct_passwd | None, cwd: Path | None,
 def unavailable_reason() -> str | None:
     """Why there is no PostgreSQL to test against (None: there is one), without starting it."""
     if os.environ.get("FLASHDL_TEST_PG", "1") == "0":
-        return "FLASHDL_TEST_PG=0 turns the PostgreSQL runs off"
+        return "FLASHDL_TEST_PG=0 turns the PostgreSQL runs off (unset it)"
     if importlib.util.find_spec("psycopg") is None:
         return "psycopg is not installed (pip install -e '.[test]')"
     if os.environ.get("FLASHDL_TEST_PG_URL"):
         return None
     if find_bindir() is None:
-        return "no PostgreSQL server binaries (initdb, pg_ctl) on this machine"
+        return ("no PostgreSQL server binaries (initdb, pg_ctl) on this machine "
+                "(apt-get install postgresql, or set FLASHDL_TEST_PG_URL)")
     return None
 
 
