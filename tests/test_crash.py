@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from helpers.waiting import wait_until
 
 from flashdl.formats.records import CardRecord, DeckRecord
 from flashdl.store import open_store
@@ -154,11 +155,10 @@ def test_sigkill_during_a_50000_card_import_leaves_nothing_or_everything(
         proc = subprocess.Popen([sys.executable, "-m", "flashdl", "import", str(source)],
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
         # The write transaction has begun once pages spill into the (truncated) WAL.
-        while (not wal.exists() or wal.stat().st_size < 256 * 1024) and proc.poll() is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.002)
+        wait_until(lambda: (wal.exists() and wal.stat().st_size >= 256 * 1024)
+                   or proc.poll() is not None,  # noqa: B023 - called within this iteration
+                   "the import to start writing (a WAL of 256 KB)", timeout=60, interval=0.002)
         time.sleep(delay)
         finished_first = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
