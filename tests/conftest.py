@@ -28,6 +28,38 @@ def today() -> dt.date:
     return dt.date(2026, 3, 14)
 
 
+class FixedClock:
+    """flashdl's wall clock (:mod:`flashdl.clock`) held at a chosen moment. Each reading moves it
+    on by a millisecond, as a real clock would between two backups (their names hold the time)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> dt.datetime:
+        reading = self.current
+        self.current += dt.timedelta(milliseconds=1)
+        return reading
+
+    @property
+    def today(self) -> dt.date:
+        return self.current.date()
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
+    """Noon on 2026-03-14 for everything in this process that asks flashdl.clock (the commands'
+    "today", backup names): no test fails because it ran across midnight. Subprocesses still read
+    the real clock, so a test with a fixed clock runs the CLI in-process (flashdl.cli.main)."""
+    import flashdl.clock
+
+    clock = FixedClock(dt.datetime(2026, 3, 14, 12, 0))
+    monkeypatch.setattr(flashdl.clock, "now", clock)
+    return clock
+
+
 #: Test modules whose ``db_url`` (and so ``store``) runs on SQLite and on PostgreSQL.
 BOTH_BACKENDS_MODULES = ("test_store", "test_migrations", "test_stats", "test_doctor", "test_postgres")
 

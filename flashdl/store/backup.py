@@ -23,6 +23,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flashdl import clock
 from flashdl.errors import StoreError
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def backup_sqlite(db_path: Path, dest_dir: Path, reason: str) -> Path:
     """
     reason = re.sub(r"[^\w.-]+", "-", reason) or "backup"
     dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / f"{_prefix(db_path)}-{dt.datetime.now().strftime(_STAMP)}-{reason}.sqlite3"
+    dest = dest_dir / f"{_prefix(db_path)}-{clock.now().strftime(_STAMP)}-{reason}.sqlite3"
     tmp = dest.with_suffix(".partial")
     try:
         src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
@@ -181,7 +182,7 @@ def daily_backup(store: Store, today: dt.date | None = None) -> Path | None:
     if path is None:
         return None
     dest_dir = config.backups_dir()
-    if has_backup_on(dest_dir, path, today or dt.date.today()):
+    if has_backup_on(dest_dir, path, today or clock.today()):
         return None
     from sqlalchemy import text
 
@@ -279,7 +280,7 @@ def _copy_raw(db_path: Path, dest_dir: Path) -> Path:
     import shutil
 
     dest_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime(_STAMP)
+    stamp = clock.now().strftime(_STAMP)
     dest = dest_dir / f"{_prefix(db_path)}-{stamp}-before-restore-damaged.sqlite3"
     shutil.copyfile(db_path, dest)
     wal = db_path.with_name(db_path.name + "-wal")
