@@ -76,7 +76,7 @@ async def test_q_quits(store, db_url):
 
 
 async def test_t_opens_the_statistics_screen(store, db_url):
-    stats = pytest.importorskip("flashdl.tui.screens.stats")
+    from flashdl.tui.screens import stats
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
