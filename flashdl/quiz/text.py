@@ -14,14 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from flashdl.render.math import render_math
+from flashdl.render.card import plain_text
 
 OPTION_MAX_CHARS = 110
 LINE_MAX_CHARS = 74
 #: A first sentence shorter than this ("Usually not.") takes the next sentence along.
 SHORT_SENTENCE = 20
 
-_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1", re.DOTALL)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet\.)"
     r"\s+(?=[A-Z0-9(\"'“√λσμα-ωΑ-Ω])"
@@ -31,7 +30,6 @@ _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": 
 _DROP_PUNCT = re.compile(r"[,;:!?\"'`*_]|\.(?!\d)")
 _SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 #: What people type for symbols they cannot type: "sqrt(2/n)" means "√(2/n)".
 _ASCII_SYMBOLS = {
     "sqrt": "√", "lambda": "λ", "sigma": "σ", "mu": "μ", "alpha": "α", "beta": "β",
@@ -44,11 +42,8 @@ _OPERATOR = re.compile(r"[+*/^=<>√∑∏]|(?<=[\d()])-|-(?=[\d(])")
 
 
 def render(markdown: str) -> str:
-    """Card text for display as plain text: math in Unicode, emphasis marks and escapes removed,
-    lines kept as written (lists and tables stay readable)."""
-    text = render_math(markdown, markdown=False)
-    text = _EMPHASIS.sub(r"\2", text)
-    return _ESCAPE.sub(r"\1", text).strip()
+    """Card text for display as plain text (the one rendering path, :mod:`flashdl.render.card`)."""
+    return plain_text(markdown)
 
 
 def _flatten_table(lines: list[str]) -> str:

@@ -18,20 +18,20 @@ import asyncio
 from textual.await_complete import AwaitComplete
 from textual.widgets import Markdown
 
-from flashdl.render.math import render_math
+from flashdl.render.card import screen_markdown
 
 
 class CardText(Markdown):
     """A card's front or back."""
 
     def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(render_math(text), id=id, classes=classes, open_links=False)
+        super().__init__(screen_markdown(text), id=id, classes=classes, open_links=False)
         self.card_source = text
 
     def show(self, text: str) -> AwaitComplete:
         """Replace the text (the card's own, before math conversion)."""
         self.card_source = text
-        return self.update(render_math(text))
+        return self.update(screen_markdown(text))
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
