@@ -37,7 +37,7 @@ DISTRIBUTIONS = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(DISTRIBUTIONS)
 @example([65])  # issue 14: one busy day read "1-65, 66, 67, 68+"
 @example([13])  # issue 18: the busiest day had the lightest shade
@@ -52,7 +52,7 @@ def test_busier_days_are_never_lighter_and_the_busiest_is_darkest(busy: list[int
     assert heatmap.level(max(busy)) == len(LEVEL_CHARS) - 1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(DISTRIBUTIONS)
 @example([65])
 @example([1, 1, 1, 2, 3, 4, 50, 50, 50, 50, 50, 50, 50, 50])
@@ -77,7 +77,7 @@ def test_the_legend_is_contiguous_ranges_each_worn_by_a_day_and_tells_the_truth(
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(DISTRIBUTIONS)
 def test_the_number_of_levels_follows_the_data(busy: list[int]) -> None:
     levels = len(heatmap_of(busy).legend())
