@@ -263,6 +263,38 @@ def test_builtin_answers_need_no_wrapping(card: dict[str, Any]) -> None:
         assert columns(line) <= MAX_COLUMNS, f"line too wide: {line!r}"
 
 
+#: Words (tokens with letters; formulas and numbers do not count) an answer may have. A back
+#: this long is already a lot to recall; the few longer ones say why below.
+MAX_BACK_WORDS = 65
+LONG_BACKS = {
+    "dropout/weight-scaling-rule": "the rule, its exact case and its approximate case: one contrast",
+    "generalization/early-stopping-why": "two mechanisms (curve shape, implicit L2) the front asks for",
+    "normalization/batchnorm-numpy-bugs": "the three bugs of the reference page's code, one per line",
+    "optimization/cyclic-lr": "what it is and why it works, as the source's question asks",
+    "optimization/one-cycle": "the three phases, momentum, and PyTorch's two-phase default",
+    "optimization/hyperparameter-search": "compares the methods the front names, side by side",
+}
+
+
+def _words(text: str) -> int:
+    return len([t for t in text.split() if re.search(r"[A-Za-z]{2,}", t)])
+
+
+@pytest.mark.parametrize("card", _card_param(BUILTIN_CARDS))
+def test_answers_are_short_enough_to_learn(card: dict[str, Any]) -> None:
+    words = _words(card["back"])
+    assert words <= MAX_BACK_WORDS + 15
+    key = next(f"{d}/{card['id']}" for d, c in BUILTIN_CARDS if c is card)
+    if words > MAX_BACK_WORDS:
+        assert key in LONG_BACKS, f"{words} words: shorten it, split it, or say why in LONG_BACKS"
+
+
+def test_every_long_back_reason_is_still_needed() -> None:
+    lengths = {f"{d}/{c['id']}": _words(c["back"]) for d, c in BUILTIN_CARDS}
+    stale = [key for key in LONG_BACKS if lengths.get(key, 0) <= MAX_BACK_WORDS]
+    assert not stale, f"no longer long (drop from LONG_BACKS): {stale}"
+
+
 @pytest.mark.parametrize("card", _card_param(ALL_CARDS))
 def test_question_is_short(card: dict[str, Any]) -> None:
     lines = wrapped_lines(render(card["front"]))
@@ -349,13 +381,30 @@ def _is_dropout_card(deck_id: str, card: dict[str, Any]) -> bool:
     )
 
 
+#: p used in arithmetic, where reading it as the keep instead of the drop probability changes
+#: the result: "1 − p", "1/(1-p)", "p = 0.5", "×p", "p·x".
+_P_IN_A_FORMULA = re.compile(r"[−-]\s*p\b|/\s*\(?\s*p\b|\bp\s*[=<>≤≥·×*/]|[·×*]\s*p\b")
+
+
 @pytest.mark.parametrize(
     "card", _card_param([(d, c) for d, c in ALL_CARDS if _is_dropout_card(d, c)])
 )
-def test_dropout_cards_say_what_p_means(card: dict[str, Any]) -> None:
+def test_dropout_cards_say_what_p_means_where_they_compute_with_it(card: dict[str, Any]) -> None:
+    """The two conventions (the lecture's keep probability p, PyTorch's drop probability p) are
+    taught once, on the notation cards below; a card that computes with p must still say which
+    p it means, while a card that only names "the drop probability" or uses q need not repeat
+    the convention."""
     text = _text(card)
-    if re.search(r"\bp\b", text):
-        assert _DROP_OR_KEEP.search(text), "mentions p without saying drop or keep probability"
+    if _P_IN_A_FORMULA.search(text):
+        assert _DROP_OR_KEEP.search(text), "computes with p without saying drop or keep"
+
+
+def test_the_dropout_deck_teaches_both_conventions_for_p() -> None:
+    cards = {card["id"]: _text(card) for deck_id, card in BUILTIN_CARDS if deck_id == "dropout"}
+    notation = cards["dropout-forward-equations"]
+    assert re.search(r"keep probability", notation) and re.search(r"drop probability", notation)
+    assert re.search(r"PyTorch", notation)
+    assert re.search(r"q = 1 − p", cards["dropout-training-step"])
 
 
 _L2_NAMES = r"(?:L2|ℓ2|ℓ₂|ℓ_2|ridge|Tikhonov|weight decay)"

@@ -13,7 +13,9 @@ from flashdl.engine.exercises import Tolerance, parse_numbers
 
 
 def _dropout(d: dict[str, Any]) -> tuple[float, ...]:
-    return (1 / (1 - d["p"]),) if d["mode"] == "inverted" else (1 - d["p"],)
+    if d["mode"] == "inverted":  # a kept unit is divided by the keep probability; a dropped one is 0
+        return (d["x"] / (1 - d["p"]) if d["bit"] == 1 else 0.0,)
+    return (1 - d["p"],)
 
 
 def _soft(d: dict[str, Any]) -> tuple[float, ...]:
@@ -35,8 +37,9 @@ def _bn(d: dict[str, Any]) -> tuple[float, ...]:
 
 def _init(d: dict[str, Any]) -> tuple[float, ...]:
     fan_in, fan_out = d["fan_in"], d["fan_out"]
-    var = {"he": 2 / fan_in, "lecun": 1 / fan_in, "xavier": 2 / (fan_in + fan_out)}[d["scheme"]]
-    return (math.sqrt(var),)
+    var = {"he": 2 / fan_in, "lecun": 1 / fan_in, "xavier": 2 / (fan_in + fan_out)}
+    schemes = ("he", "xavier", "lecun") if d["scheme"] == "all" else (d["scheme"],)
+    return tuple(math.sqrt(var[s]) for s in schemes)
 
 
 def _schedule(d: dict[str, Any]) -> tuple[float, ...]:
@@ -63,8 +66,8 @@ def _momentum(d: dict[str, Any]) -> tuple[float, ...]:
 
 
 def _l2(d: dict[str, Any]) -> tuple[float, ...]:
-    if "w_ols" in d:
-        return (d["w_ols"] / (1 + d["lam"]),)
+    if "w_ols" in d:  # minimise h/2 (w - w_ols)^2 + lam/2 w^2: h (w - w_ols) + lam w = 0
+        return (d["h"] * d["w_ols"] / (d["h"] + d["lam"]),)
     w = d["w0"]
     for _ in range(d["steps"]):
         w = w - d["lr"] * d["lam"] * w  # gradient of lam/2 w^2 is lam w
@@ -117,7 +120,7 @@ INDEPENDENT: dict[str, Callable[[dict[str, Any]], tuple[float, ...]]] = {
 VARIANTS: dict[str, list[dict[str, str]]] = {
     "dropout": [{"mode": "inverted"}, {"mode": "vanilla"}],
     "batchnorm": [{"kind": "normalize"}, {"kind": "running"}],
-    "init_variance": [{"scheme": s} for s in ("he", "lecun", "xavier")],
+    "init_variance": [{"scheme": s} for s in ("all", "he", "lecun", "xavier")],
     "lr_schedule": [{"schedule": s} for s in ("cosine", "sgdr", "step")],
     "l2_shrinkage": [{"kind": "decay"}, {"kind": "ridge"}],
     "adaptive_optimizers": [{"kind": "diffgrad"}, {"kind": "adam"}],
@@ -149,6 +152,7 @@ def test_answers_match_independent_computation(name: str) -> None:
             assert not ex.check(_wrong(ex.answer))
             assert not ex.check("")
             assert not ex.check("banana")
+            assert not ex.judge("banana").readable, "text is re-asked, not graded"
             assert ex.prompt and ex.worked and any(c.isdigit() for c in ex.worked)
             prompts.add(ex.prompt)
         assert len(prompts) > 1, "the question's numbers come from the seed"
@@ -176,7 +180,8 @@ def test_parse_numbers_accepts_fractions_and_lists_and_never_raises() -> None:
     assert parse_numbers("(0.5,-1e-3)") == [0.5, -0.001]
     assert parse_numbers("\u22121.5") == [-1.5]
     assert parse_numbers(".5") == [0.5]
-    for bad in ["", "  ", "1/0", "nan", "inf", "1..2", "1/2/3", "one", "1,,x", "0x10", "1e999"]:
+    assert parse_numbers("1/2/3") == [pytest.approx(1 / 6)]  # arithmetic, read left to right
+    for bad in ["", "  ", "1/0", "nan", "inf", "1..2", "one", "1,,x", "0x10", "1_0", "1e999"]:
         assert parse_numbers(bad) is None, bad
     assert parse_numbers(None) is None  # type: ignore[arg-type]
     assert parse_numbers("1 " * 100) is None
@@ -192,3 +197,78 @@ def test_check_counts_and_tolerance() -> None:
     rel = Tolerance(abs=0.0, rel=0.01)
     assert rel.accepts(101.0, 100.0) and not rel.accepts(102.0, 100.0)
     assert "0.5" in Tolerance().describe() or "0.50%" in Tolerance().describe()
+
+
+def test_the_dropout_exercise_asks_a_units_output_from_x_the_mask_bit_and_p() -> None:
+    asked = [make_exercise("dropout", seed=s, mode="inverted") for s in range(40)]
+    assert {ex.data["bit"] for ex in asked} == {0, 1}, "both mask bits come up"
+    for ex in asked:
+        assert f"x = {ex.data['x']:g}" in ex.prompt and f"mask bit {ex.data['bit']}" in ex.prompt
+
+
+def test_the_init_exercise_asks_all_three_schemes_by_default() -> None:
+    ex = make_exercise("init_variance", seed=3)
+    assert len(ex.answer) == 3
+    assert all(name in ex.prompt for name in ("He", "Xavier", "LeCun"))
+
+
+# ------------------------------------------------------------------ worked answers
+def test_an_arithmetic_answer_is_graded_by_its_value() -> None:
+    ex = Exercise("l2_shrinkage", "3 x 0.98^10?", (3 * 0.98**10,), "w", Tolerance(1e-9, 1e-9))
+    for typed in ("3*0.98^10", "3*0.98**10", "3 × 0.98¹⁰", "3*(1-0.02)^10", "3*exp(10*ln(0.98))"):
+        verdict = ex.judge(typed)
+        assert verdict.readable and verdict.correct, typed
+    assert ex.judge("(3*0.98)^10").readable and not ex.check("(3*0.98)^10")  # "^" binds tighter
+    std = Exercise("init_variance", "He std, fan_in 256?", (math.sqrt(2 / 256),), "w")
+    assert std.check("sqrt(2/256)") and std.check("1/sqrt(128)") and std.check("2^0.5/16")
+    assert Exercise("x", "q", (math.pi / 2,), "w").check("π/2")
+    assert Exercise("x", "q", (math.e,), "w").check("e")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["abc", "banana 3", "__import__('os')", "().__class__", "open('x')", "x=1", "1 if 1 else 2",
+     "[1]*10**9", "'a'*10", "1<2", "lambda: 1", "sqrt", "1/0", "10^400", "9**9**9", "2**100000",
+     "1e999", "1 " * 150, "(" * 120 + "1" + ")" * 120, "sqrt(-1)", "1,,2", "True"],
+)
+def test_text_that_is_not_arithmetic_is_reasked_with_a_hint_not_graded(typed: str) -> None:
+    verdict = Exercise("x", "q", (1.0,), "w").judge(typed)
+    assert not verdict.readable and not verdict.correct
+    assert verdict.hint
+
+
+def test_the_wrong_count_of_numbers_is_reasked_with_the_count() -> None:
+    verdict = Exercise("x", "q", (1.0, 2.0), "w").judge("1")
+    assert not verdict.readable and "2 numbers" in verdict.hint
+
+
+def test_exponents_are_capped_so_no_answer_is_slow() -> None:
+    import time
+
+    ex = Exercise("x", "q", (1.0,), "w")
+    started = time.perf_counter()
+    for typed in ("9**9**9**9", "2^1001", "(10^300)*(10^300)", "-(2**1000)**2"):
+        assert not ex.judge(typed).readable, typed
+    assert time.perf_counter() - started < 1.0
+
+
+def test_the_exercise_bank_does_not_import_the_registry_that_loads_it() -> None:
+    """No import circle: exercises (the registry) -> exercise_bank -> exercise_model."""
+    import ast
+    from pathlib import Path
+
+    import flashdl.engine as engine
+
+    def imported(module: str) -> set[str]:
+        tree = ast.parse((Path(engine.__file__).parent / f"{module}.py").read_text())
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        return names
+
+    assert "flashdl.engine.exercises" not in imported("exercise_bank")
+    assert "flashdl.engine.exercises" not in imported("exercise_model")
+    assert "flashdl.engine.exercise_bank" not in imported("exercise_model")

@@ -153,16 +153,21 @@ def test_ista_converges_to_lasso_kkt_point_and_subgradient_only_jitters() -> Non
     assert v["zeros_proximal"] > v["zeros_subgradient"]
 
 
-def test_l2_shrinks_by_one_plus_lambda_but_never_to_zero() -> None:
+def test_l2_shrinks_each_direction_by_h_over_h_plus_lambda_but_never_to_zero() -> None:
     for lam in (0.5, 3.0):
         v = run_demo("l2_shrinkage", seed=2, lam=lam, n_samples=40, n_features=6).values
         X, y = v["X"], v["y"]
-        np.testing.assert_allclose(X.T @ X / 40, np.eye(6), atol=1e-10)
+        gram = X.T @ X / 40
+        h = np.diag(gram)
+        np.testing.assert_allclose(gram, np.diag(h), atol=1e-10)  # orthogonal columns
+        assert h.max() / h.min() == pytest.approx(100.0)  # the default spread
         ols = np.linalg.lstsq(X, y, rcond=None)[0]
         np.testing.assert_allclose(v["w_ols"], ols, atol=1e-10)
-        np.testing.assert_allclose(v["w_ridge"], ols / (1 + lam), atol=1e-10)
+        ridge = np.linalg.solve(X.T @ X + 40 * lam * np.eye(6), X.T @ y)
+        np.testing.assert_allclose(v["w_ridge"], ridge, atol=1e-10)
+        np.testing.assert_allclose(v["w_ridge"] / ols, h / (h + lam), rtol=1e-8)
         assert v["zeros_ridge"] == 0
-        soft = np.sign(ols) * np.maximum(np.abs(ols) - lam, 0)
+        soft = np.sign(h * ols) * np.maximum(np.abs(h * ols) - lam, 0) / h
         np.testing.assert_allclose(v["w_lasso"], soft, atol=1e-12)
 
 
@@ -398,3 +403,110 @@ def test_covariate_shift_importance_weights_fix_the_fit() -> None:
         coef = np.linalg.solve(A.T @ (w[:, None] * A), A.T @ (w * y))
         np.testing.assert_allclose(v["coef_weighted"], coef, rtol=1e-8)
         assert v["test_mse_weighted"] < v["test_mse_unweighted"]
+
+
+# ---------------------------------------------------------------- the regularizers added later
+
+
+def test_data_augmentation_fits_the_mirrored_and_jittered_set_and_generalizes_better() -> None:
+    wins = 0
+    for seed in range(6):
+        v = run_demo("data_augmentation", seed=seed, n_samples=12, degree=9, copies=4).values
+        x, y, xa, ya = v["x_train"], v["y_train"], v["x_augmented"], v["y_augmented"]
+        assert xa.size == 12 * 2 * 5 and np.all(np.abs(xa) <= 1.0)
+        np.testing.assert_array_equal(ya, np.tile(np.concatenate([y, y]), 5))  # labels kept
+        # the jittered copies stay near their originals
+        assert np.abs(xa[24:].reshape(4, 24) - np.concatenate([x, -x])).max() < 0.5
+        # an independent fit in the monomial basis gives the same validation error
+        coef = np.polynomial.polynomial.polyfit(xa, ya, 9)
+        val = np.mean((np.polynomial.polynomial.polyval(v["x_val"], coef) - v["y_val"]) ** 2)
+        assert val == pytest.approx(v["val_mse_augmented"], rel=1e-6)
+        wins += v["val_mse_augmented"] < v["val_mse_plain"]
+    assert wins == 6
+
+
+def test_input_noise_converges_to_the_tikhonov_closed_form() -> None:
+    far, near = [], []
+    for seed in range(4):
+        few = run_demo("noise_injection", seed=seed, sigma=0.7, copies=5).values
+        many = run_demo("noise_injection", seed=seed, sigma=0.7, copies=1000).values
+        X, y = many["X"], many["y"]
+        n, d = X.shape
+        # E_eps ||y - (X + eps) w||^2 / (2n) = ||y - Xw||^2 / (2n) + sigma^2 ||w||^2 / 2
+        ridge = np.linalg.solve(X.T @ X / n + 0.49 * np.eye(d), X.T @ y / n)
+        np.testing.assert_allclose(many["w_tikhonov"], ridge, rtol=1e-10)
+        far.append(np.linalg.norm(few["w_noisy"] - ridge))
+        near.append(np.linalg.norm(many["w_noisy"] - ridge))
+    assert np.mean(near) < np.mean(far) / 5  # about sqrt(1000 / 5) = 14 times closer
+
+
+def _adam_decay(scales: np.ndarray, lr: float, wd: float, steps: int, decoupled: bool):
+    """torch.optim.Adam(weight_decay=wd) or torch.optim.AdamW, written out per weight."""
+    w = np.ones_like(scales)
+    m = np.zeros_like(scales)
+    v = np.zeros_like(scales)
+    for t in range(1, steps + 1):
+        g = scales * (-1) ** (t + 1)
+        if decoupled:
+            w = w - lr * wd * w
+        else:
+            g = g + wd * w
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g**2
+        w = w - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return w
+
+
+def test_adam_l2_and_adamw_follow_torchs_update_rules() -> None:
+    v = run_demo("adamw_vs_l2", lr=0.05, weight_decay=0.2, steps=120, weights=4).values
+    scales = np.logspace(-3, 1, 4)
+    np.testing.assert_allclose(v["gradient_scale"], scales)
+    np.testing.assert_allclose(v["final_adam_l2"], _adam_decay(scales, 0.05, 0.2, 120, False))
+    np.testing.assert_allclose(v["final_adamw"], _adam_decay(scales, 0.05, 0.2, 120, True))
+    assert np.all(np.diff(v["final_adam_l2"]) > 0)  # the larger the gradients, the less decay
+
+
+def test_weight_scaling_is_the_geometric_mean_exactly_for_softmax_only() -> None:
+    import itertools
+
+    for network in ("softmax", "relu"):
+        v = run_demo("dropout_averaging", seed=1, p=0.3, units=6, passes=200,
+                     network=network).values
+        x, W, q = v["x"], v["W"], 0.7
+
+        def probs(units: np.ndarray, v: dict = v, W: np.ndarray = W) -> np.ndarray:
+            hidden = units if "W1" not in v else np.maximum(units @ v["W1"] + v["b1"], 0)
+            z = hidden @ W
+            e = np.exp(z - z.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        log_geo, arith = 0.0, 0.0
+        for bits in itertools.product((0.0, 1.0), repeat=6):
+            mask = np.array(bits)
+            weight = q ** mask.sum() * (1 - q) ** (6 - mask.sum())
+            pm = probs(x * mask)
+            log_geo, arith = log_geo + weight * np.log(pm), arith + weight * pm
+        geo = np.exp(log_geo) / np.exp(log_geo).sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(v["geometric_mean"], geo, atol=1e-12)
+        np.testing.assert_allclose(v["arithmetic_mean"], arith, atol=1e-12)
+        np.testing.assert_allclose(v["weight_scaling"], probs(q * x), atol=1e-12)
+        if network == "softmax":
+            np.testing.assert_allclose(v["weight_scaling"], geo, atol=1e-12)
+        else:
+            assert np.abs(v["weight_scaling"] - geo).max() > 1e-4
+        # 200 Monte-Carlo passes: within a few standard errors of the true ensemble
+        assert np.abs(v["monte_carlo"] - arith).max() < 5 * 0.5 / math.sqrt(200)
+
+
+def test_max_norm_projection_caps_length_and_keeps_direction() -> None:
+    from flashdl.engine.dropout_rules import project_max_norm
+
+    W = np.random.default_rng(0).standard_normal((8, 5)) * np.array([0.1, 1, 2, 5, 9])
+    P = project_max_norm(W, 3.0)
+    before, after = np.linalg.norm(W, axis=0), np.linalg.norm(P, axis=0)
+    np.testing.assert_allclose(after, np.minimum(before, 3.0))
+    np.testing.assert_allclose(P / after, W / before)  # same directions
+    v = run_demo("max_norm", seed=2, c=2.0, steps=150).values
+    assert v["max_norm_history"].max() <= 2.0 + 1e-12
+    assert v["free_norm_history"][-1] > 2.0
+    np.testing.assert_allclose(np.linalg.norm(v["weights_max_norm"], axis=0), v["norms_max_norm"])

@@ -456,3 +456,27 @@ async def test_escape_in_the_answer_box_clears_it_and_any_other_key_cancels_endi
         assert isinstance(app.screen, QuizScreen)
     [attempt] = rows(qstore, QuizAttempt, QuizAttempt.id)
     assert attempt.finished_at is not None  # the app closing still closes the attempt
+
+
+async def test_an_exercise_takes_arithmetic_and_reasks_text_that_is_not_a_number(qstore):
+    from flashdl.quiz.questions import ExerciseQuestion
+
+    config = QuizConfig(deck_keys=(FIXTURE_DECK,), count=1, types=("exercise",), seed=3)
+    app = quiz_app(qstore, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        question = screen.question
+        assert isinstance(question, ExerciseQuestion)
+        await pilot.press(*"abc", "enter")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "'abc' is not a number" in shown and "✗ Wrong." not in shown
+        assert screen.answered is None and rows(qstore, QuizAnswer, QuizAnswer.position) == []
+        value = question.exercise.answer[0]
+        screen.query_one("#answer-input").value = f"({value!r})*2/2"  # arithmetic, worth the same
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ Right." in screen_text(app)
+        [stored] = rows(qstore, QuizAnswer, QuizAnswer.position)
+        assert stored.correct

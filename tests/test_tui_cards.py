@@ -316,3 +316,24 @@ async def test_the_demo_panel_marks_the_parameter_that_brackets_step_from_the_st
         await pilot.pause()
         assert [r.has_class("-selected") for r in rows][:2] == [False, True]
         assert str(rows[1].render()).startswith("▸ ")
+
+
+async def test_an_exercise_takes_arithmetic_and_reasks_text_that_is_not_a_number(db_url, tmp_path):
+    exercise = expected_exercise()
+    data = exercise.data
+
+    async def body(app, pilot):
+        await pilot.press(*"abc", "enter")  # not a number: asked again, not graded
+        await settle(pilot)
+        text = flat(screen_text(app))
+        assert "'abc' is not a number" in text and "3*0.98^10" in text
+        assert "Not quite" not in text and app.screen.phase == "front"
+        assert app.focused.id == "exercise-input"
+        app.focused.value = ""
+        worked = f"{data['x']:g}*{data['bit']}/(1-{data['p']:g})"  # the computation, not the result
+        await pilot.press(*worked, "enter")
+        await settle(pilot)
+        assert "✓ Right" in flat(screen_text(app))
+        assert app.screen.query_one("#grade-4", GradeButton).has_class("-suggested")
+
+    await study_exercise(db_url, tmp_path, body)

@@ -27,7 +27,7 @@ INFORMATIVE_PAIRS = 2
     [
         float_param("lam", 0.2, 0.0, 2.0, 0.02, "overall penalty strength lambda"),
         float_param("l1_ratio", 0.5, 0.0, 1.0, 0.1, "share of L1 (1 = lasso, 0 = ridge)"),
-        float_param("correlation", 0.95, 0.0, 0.99, 0.05, "correlation within a feature pair"),
+        float_param("correlation", 0.95, 0.0, 0.999, 0.05, "correlation within a feature pair"),
         int_param("n_samples", 100, 20, 500, 10, "rows of X"),
     ],
     tables=("w_true", "w_lasso", "w_elastic", "w_ridge"),

@@ -4,22 +4,41 @@ Each generator draws the question's numbers from the seeded generator,
 computes the answer with the same formula the demo uses, and writes a worked
 solution with the intermediate numbers. Numbers are picked from short lists
 of "nice" values so the arithmetic can be done by hand.
+
+The generators are collected in :data:`GENERATORS`, which the registry in
+:mod:`flashdl.engine.exercises` reads; this module never imports the registry.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flashdl.engine.exercises import Exercise, Tolerance, exercise
+from flashdl.engine.exercise_model import Exercise, Tolerance
 from flashdl.engine.generalization import early_stop
 from flashdl.engine.initialization import init_std
 from flashdl.engine.optimizers import clip_coefficient, diffgrad_friction, momentum_step
-from flashdl.engine.params import choice_param
+from flashdl.engine.params import Param, choice_param
 from flashdl.engine.schedules import cosine_lr, sgdr_lr, sgdr_position, step_lr
 
 if TYPE_CHECKING:  # pragma: no cover
     from numpy.random import Generator
+
+GeneratorFunc = Callable[["Generator", dict[str, Any]], Exercise]
+#: demo name -> (generator, the exercise's own parameters)
+GENERATORS: dict[str, tuple[GeneratorFunc, tuple[Param, ...]]] = {}
+
+
+def exercise(demo: str, params: tuple[Param, ...] = ()) -> Callable[[GeneratorFunc], GeneratorFunc]:
+    """Decorator adding a generator for demo ``demo`` to :data:`GENERATORS`."""
+
+    def register(func: GeneratorFunc) -> GeneratorFunc:
+        GENERATORS[demo] = (func, params)
+        return func
+
+    return register
+
 
 EXACT = Tolerance(abs=1e-9, rel=0.0)
 THREE_DP = Tolerance(abs=1e-3, rel=5e-3)
@@ -42,27 +61,37 @@ def nums(values: list[float] | tuple[float, ...]) -> str:
 
 @exercise("dropout", (choice_param("mode", "inverted", ("inverted", "vanilla")),))
 def dropout_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
-    """Where the 1/(1-p) (or 1-p) factor goes."""
+    """Inverted: one unit's training output from x, its mask bit and p. Vanilla: the test factor."""
     p = pick(rng, [0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 0.8, 0.9])
     if params["mode"] == "inverted":
-        answer = 1.0 / (1.0 - p)
+        x = pick(rng, [0.5, 1.0, 1.2, 2.0, 3.0, 4.5, -1.5, -2.0])
+        bit = 1 if rng.random() < 0.75 else 0  # mostly kept: the interesting case
+        answer = x * bit / (1.0 - p)
         prompt = (
-            f"Inverted dropout with drop probability p = {p:g} (PyTorch's convention). "
-            "By what factor are the kept units multiplied during training?"
-        )
-        worked = f"Kept units are divided by the keep probability: 1/(1-p) = 1/{1 - p:g} = {fmt(answer)}."
-    else:
-        answer = 1.0 - p
-        prompt = (
-            f"Vanilla (non-inverted) dropout with drop probability p = {p:g}. By what factor "
-            "are activations multiplied at test time?"
+            f"Inverted dropout with drop probability p = {p:g} (PyTorch's convention). A unit "
+            f"has value x = {x:g} and mask bit {bit} in this training step. What does the "
+            "layer output for it?"
         )
         worked = (
-            f"Training leaves kept units unscaled, so the expected activation is (1-p) x. "
-            f"At test time multiply by 1-p = {fmt(answer)} to match."
+            f"Kept units are divided by the keep probability 1-p = {1 - p:g}: "
+            f"{x:g} x {bit} / {1 - p:g} = {fmt(answer)}."
+            if bit
+            else f"Mask bit 0: the unit is dropped and outputs 0, whatever x and p are "
+            f"(kept units would be divided by 1-p = {1 - p:g})."
         )
+        data = {"p": p, "mode": "inverted", "x": x, "bit": bit}
+        return Exercise("dropout", prompt, (answer + 0.0,), worked, THREE_DP, data=data)
+    answer = 1.0 - p
+    prompt = (
+        f"Vanilla (non-inverted) dropout with drop probability p = {p:g}. By what factor "
+        "are activations multiplied at test time?"
+    )
+    worked = (
+        f"Training leaves kept units unscaled, so the expected activation is (1-p) x. "
+        f"At test time multiply by 1-p = {fmt(answer)} to match."
+    )
     return Exercise(
-        "dropout", prompt, (answer,), worked, THREE_DP, data={"p": p, "mode": params["mode"]}
+        "dropout", prompt, (answer,), worked, THREE_DP, data={"p": p, "mode": "vanilla"}
     )
 
 
@@ -125,26 +154,40 @@ def batchnorm_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
     )
 
 
-@exercise("init_variance", (choice_param("scheme", "he", ("he", "lecun", "xavier")),))
+INIT_NAMES = {
+    "he": ("He", "2/{fan_in}"),
+    "xavier": ("Xavier", "2/({fan_in} + {fan_out})"),
+    "lecun": ("LeCun", "1/{fan_in}"),
+}
+
+
+@exercise(
+    "init_variance",
+    (choice_param("scheme", "all", ("all", "he", "lecun", "xavier")),),
+)
 def init_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
-    """Standard deviation of a normal initialization for a given fan-in (and fan-out)."""
+    """Standard deviation of a normal initialization: one scheme, or He, Xavier and LeCun."""
     scheme = params["scheme"]
     fan_in = pick(rng, [50, 64, 128, 200, 256, 512, 800, 1024, 2048])
     fan_out = pick(rng, [64, 100, 256, 300, 512, 1000])
-    std = init_std(scheme, fan_in, fan_out)
-    if scheme == "xavier":
-        prompt = (
-            f"Xavier (Glorot) normal: std of the weights for fan_in {fan_in}, fan_out {fan_out}?"
-        )
-        worked = f"sqrt(2/(fan_in + fan_out)) = sqrt(2/{fan_in + fan_out}) = {fmt(std)}."
-    else:
-        name, num = ("He-normal", 2) if scheme == "he" else ("LeCun-normal", 1)
-        prompt = f"{name} initialization: std of the weights for fan_in {fan_in}?"
-        worked = f"sqrt({num}/fan_in) = sqrt({num}/{fan_in}) = {fmt(std)}."
-    data = {"scheme": scheme, "fan_in": fan_in, "fan_out": fan_out}
-    return Exercise(
-        "init_variance", prompt, (std,), worked, Tolerance(abs=1e-4, rel=5e-3), data=data
+    schemes = ("he", "xavier", "lecun") if scheme == "all" else (scheme,)
+    stds = tuple(init_std(s, fan_in, fan_out) for s in schemes)
+    names = ", ".join(INIT_NAMES[s][0] for s in schemes)
+    prompt = (
+        f"A layer has fan_in {fan_in} and fan_out {fan_out}. Standard deviation of normally "
+        f"drawn weights under {names} initialization?"
+        + (" Give the three, in that order." if len(schemes) > 1 else "")
     )
+    worked = (
+        "; ".join(
+            f"{INIT_NAMES[s][0]}: sqrt({INIT_NAMES[s][1].format(fan_in=fan_in, fan_out=fan_out)})"
+            f" = {fmt(std)}"
+            for s, std in zip(schemes, stds, strict=True)
+        )
+        + "."
+    )
+    data = {"scheme": scheme, "fan_in": fan_in, "fan_out": fan_out}
+    return Exercise("init_variance", prompt, stds, worked, Tolerance(abs=1e-4, rel=5e-3), data=data)
 
 
 @exercise("lr_schedule", (choice_param("schedule", "cosine", ("cosine", "sgdr", "step")),))
@@ -223,7 +266,7 @@ def momentum_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
 
 @exercise("l2_shrinkage", (choice_param("kind", "decay", ("decay", "ridge")),))
 def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
-    """Weight decay's multiplicative shrink, or ridge's 1/(1+lambda) on an orthonormal design."""
+    """Weight decay's multiplicative shrink, or ridge's h/(h+lambda) along one eigen-direction."""
     if params["kind"] == "decay":
         lr, lam = pick(rng, [0.1, 0.01, 0.5]), pick(rng, [0.01, 0.1, 0.2])
         k = pick(rng, [1, 2, 10])
@@ -243,16 +286,20 @@ def l2_exercise(rng: Generator, params: dict[str, Any]) -> Exercise:
             "l2_shrinkage", prompt, (answer,), worked, Tolerance(abs=1e-5, rel=1e-4), data=data
         )
     lam = pick(rng, [0.25, 0.5, 1.0, 3.0])
+    h = pick(rng, [0.1, 0.5, 1.0, 2.0, 4.0, 10.0])
     w_ols = pick(rng, [2.0, -1.5, 0.6, 4.0])
-    answer = w_ols / (1.0 + lam)
+    answer = h / (h + lam) * w_ols
     prompt = (
-        f"Ridge regression, loss mean squared error / 2 + lambda/2 ||w||^2, orthonormal design "
-        f"(X^T X / n = I). The least-squares weight is {w_ols:g}; lambda = {lam:g}. Ridge weight?"
+        f"Ridge regression, loss mean squared error / 2 + lambda/2 ||w||^2. Along one eigen-"
+        f"direction of the data's Hessian the curvature is h = {h:g} and the least-squares "
+        f"weight is {w_ols:g}; lambda = {lam:g}. Ridge weight along that direction?"
     )
-    worked = f"w_ridge = w_ols / (1 + lambda) = {w_ols:g} / {1 + lam:g} = {fmt(answer)}."
-    return Exercise(
-        "l2_shrinkage", prompt, (answer,), worked, THREE_DP, data={"lam": lam, "w_ols": w_ols}
+    worked = (
+        f"w_ridge = h/(h + lambda) w_ols = {h:g}/{h + lam:g} x {w_ols:g} = {fmt(answer)}: "
+        "the flatter the direction, the more it shrinks."
     )
+    data = {"lam": lam, "h": h, "w_ols": w_ols}
+    return Exercise("l2_shrinkage", prompt, (answer,), worked, THREE_DP, data=data)
 
 
 @exercise("lambda_sweep")

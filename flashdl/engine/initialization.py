@@ -118,9 +118,11 @@ def init_variance_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             "With ReLU each layer halves E[h^2], so LeCun/Xavier (variance 1/fan_in here, as "
             "fan_in = fan_out) shrink the signal by 2 per layer while He's 2/fan_in keeps it."
             if act == "relu"
-            else "tanh has slope 1 at 0, so LeCun/Xavier's 1/fan_in sits at the edge: the "
-            "variance decays slowly (roughly like 1/layer) instead of geometrically, while "
-            "He's doubled variance keeps it up by driving units toward saturation."
+            else f"tanh has slope 1 only at 0 and less everywhere else, so LeCun/Xavier's "
+            f"1/fan_in preserves the variance to first order only: through {depth} layers it "
+            f"still decays, from {second_moment[0, 0]:.3g} to {second_moment[0, -1]:.3g} "
+            "(slowly, not geometrically), while He's doubled variance keeps it "
+            "up by driving units toward saturation."
         )
     )
     return DemoResult.partial(
@@ -139,26 +141,65 @@ def init_variance_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
 
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
+#: With compare = "scale": the chosen weight scale halved, as given, and doubled.
+SCALE_FACTORS = (0.5, 1.0, 2.0)
+SCALE_CURVES = ("scale x0.5", "scale x1", "scale x2")
+
+
+def _backprop_norms(
+    act: str, weights: np.ndarray, x: np.ndarray, upstream: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per layer: ||dL/dW_l|| and ||dL/dz_l|| (the backward signal at the pre-activations)."""
+    import numpy as np
+
+    depth = weights.shape[0]
+    inputs, pre = [], []
+    h = x
+    for w in weights:
+        z = h @ w
+        inputs.append(h)
+        pre.append(z)
+        h = _activate(act, z)
+    weight_norms, signal_norms = np.empty(depth), np.empty(depth)
+    grad_h = upstream
+    for layer in range(depth - 1, -1, -1):
+        grad_z = grad_h * _derivative(act, pre[layer])
+        signal_norms[layer] = np.linalg.norm(grad_z)
+        weight_norms[layer] = np.linalg.norm(inputs[layer].T @ grad_z)
+        grad_h = grad_z @ weights[layer].T
+    return weight_norms, signal_norms
 
 
 @demo(
     "vanishing_gradients",
-    "Vanishing gradients: gradient norm per layer",
-    ["vanishing gradients", "activation functions", "initialization"],
+    "Vanishing and exploding gradients: the backward signal per layer",
+    ["vanishing gradients", "exploding gradients", "activation functions", "initialization"],
     [
         choice_param("activation", "sigmoid", ACTIVATIONS, "nonlinearity"),
         int_param("depth", 20, 2, 100, 2, "layers"),
         float_param("weight_scale", 1.0, 0.1, 4.0, 0.1, "weight std in units of 1/sqrt(width)"),
         int_param("width", 64, 8, 64, 8, "units per layer"),
+        choice_param(
+            "compare",
+            "activation",
+            ("activation", "scale"),
+            "curves for the three activations, or for weight_scale x0.5, x1, x2",
+        ),
     ],
-    plots=(Plot("||dL/dW|| per layer (input side left)", y=ACTIVATIONS, log_y=True),),
+    plots=(
+        Plot("||dL/dz|| per layer (input side left)", y=(*ACTIVATIONS, *SCALE_CURVES), log_y=True),
+    ),
 )
 def vanishing_gradients_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
-    """Backpropagate a random output gradient and measure ||dL/dW_l|| at every layer.
+    """Backpropagate a random output gradient through a deep stack and measure it at every layer.
 
-    Each layer multiplies the backward signal by W^T and by the activation's
-    derivative: at most 0.25 for the sigmoid, at most 1 for tanh, 0 or 1 for
-    ReLU, so sigmoid gradients shrink geometrically toward the input.
+    Each layer multiplies the backward signal dL/dz by W^T and by the
+    activation's derivative: at most 0.25 for the sigmoid, at most 1 for tanh,
+    0 or 1 for ReLU. Where that per-layer factor stays below 1 the signal
+    shrinks geometrically toward the input (vanishes); above 1 it grows
+    (explodes). The weight gradient dL/dW = h^T dL/dz also carries the forward
+    activations h, which grow where the signal grows, so its norm can look level
+    while both factors explode.
     """
     import numpy as np
 
@@ -168,42 +209,43 @@ def vanishing_gradients_demo(rng: Generator, params: dict[str, Any]) -> DemoResu
         params["weight_scale"],
         params["width"],
     )
-    weights = rng.standard_normal((depth, width, width)) * (scale / np.sqrt(width))
+    base = rng.standard_normal((depth, width, width)) / np.sqrt(width)
     x = rng.standard_normal((BATCH, width))
     upstream = rng.standard_normal((BATCH, width)) / BATCH
-    norms = np.empty((len(ACTIVATIONS), depth))
-    for k, name in enumerate(ACTIVATIONS):
-        inputs, pre = [], []
-        h = x
-        for w in weights:
-            z = h @ w
-            inputs.append(h)
-            pre.append(z)
-            h = _activate(name, z)
-        grad_h = upstream
-        for layer in range(depth - 1, -1, -1):
-            grad_z = grad_h * _derivative(name, pre[layer])
-            norms[k, layer] = np.linalg.norm(inputs[layer].T @ grad_z)
-            grad_h = grad_z @ weights[layer].T
-    chosen = norms[ACTIVATIONS.index(act)]
-    ratio = float(chosen[0] / chosen[-1]) if chosen[-1] > 0 else float("nan")
-    summary = ", ".join(f"{a} {norms[i, 0] / norms[i, -1]:.2g}" for i, a in enumerate(ACTIVATIONS))
-    explanation = (
-        f"With {act} and weights of std {scale:g}/sqrt({width}), the gradient norm is "
-        f"{chosen[-1]:.3g} at the last layer and {chosen[0]:.3g} at the first: the first "
-        f"layer learns {ratio:.3g} times as fast as the last. Ratio first/last by activation: "
-        f"{summary}. The sigmoid's derivative is at most 0.25, so each layer scales the "
-        "backward signal by roughly 0.25 x the weights' gain; ReLU passes it unchanged where "
-        "units are active and needs weight_scale about sqrt(2) to keep it level."
+    if params["compare"] == "scale":
+        runs = [(name, act, scale * f) for name, f in zip(SCALE_CURVES, SCALE_FACTORS, strict=True)]
+    else:
+        runs = [(name, name, scale) for name in ACTIVATIONS]
+    weight_norms, signal_norms = {}, {}
+    for name, activation, s in runs:
+        weight_norms[name], signal_norms[name] = _backprop_norms(activation, base * s, x, upstream)
+    chosen_key = "scale x1" if params["compare"] == "scale" else act
+    signal, grads = signal_norms[chosen_key], weight_norms[chosen_key]
+    per_layer = float((signal[0] / signal[-1]) ** (1.0 / max(1, depth - 1)))
+    ratio = float(signal[0] / signal[-1]) if signal[-1] > 0 else float("nan")
+    summary = ", ".join(
+        f"{name} {signal_norms[name][0] / signal_norms[name][-1]:.2g}" for name, _, _ in runs
     )
+    verdict = "vanishes" if ratio < 0.1 else "explodes" if ratio > 10 else "stays roughly level"
+    explanation = (
+        f"With {act} and weights of std {scale:g}/sqrt({width}), the backward signal dL/dz has "
+        f"norm {signal[-1]:.3g} at the last layer and {signal[0]:.3g} at the first: it "
+        f"{verdict} (x{ratio:.3g} over {depth} layers, about x{per_layer:.3g} per layer). "
+        f"First/last ratio by curve: {summary}. The weight gradients dL/dW = h^T dL/dz go from "
+        f"{grads[-1]:.3g} to {grads[0]:.3g}: they also carry the forward activations h, which "
+        "shrink or grow the other way round. The sigmoid's slope is at most 0.25; ReLU passes "
+        "the signal where units are active and keeps it level at weight_scale about sqrt(2)."
+    )
+    values: dict[str, Any] = {
+        "signal_norms": signal,
+        "grad_norms": grads,
+        "ratio_first_last": ratio,
+        "per_layer_factor": per_layer,
+    }
+    for name, _, _ in runs:
+        key = name.replace(" ", "_").replace(".", "")
+        values[f"signal_norms_{key}"] = signal_norms[name]
+        values[f"grad_norms_{key}"] = weight_norms[name]
     return DemoResult.partial(
-        {
-            "grad_norms": chosen,
-            "grad_norms_sigmoid": norms[0],
-            "grad_norms_tanh": norms[1],
-            "grad_norms_relu": norms[2],
-            "ratio_first_last": ratio,
-        },
-        explanation,
-        {a: norms[i] for i, a in enumerate(ACTIVATIONS)},
+        values, explanation, {name: signal_norms[name] for name, _, _ in runs}
     )

@@ -29,15 +29,32 @@ def momentum_step(theta: float, v: float, g: float, lr: float, beta: float) -> t
     return theta - lr * v, v
 
 
+def bumpy(x: float) -> float:
+    """A bowl with ripples: g(x) = x^2/20 + (1 - cos 2x)/2, global minimum 0 at x = 0.
+
+    Its slope x/10 + sin 2x has a zero roughly every pi along the way in, so a
+    descent from x = -10 meets local minima (near -8.88, -5.96, -2.99) first.
+    """
+    return 0.05 * x * x + 0.5 * (1.0 - math.cos(2.0 * x))
+
+
+def bumpy_slope(x: float) -> float:
+    """g'(x) for :func:`bumpy`."""
+    return 0.1 * x + math.sin(2.0 * x)
+
+
 @demo(
     "momentum",
-    "Momentum on an ill-conditioned quadratic",
+    "Momentum on an ill-conditioned valley or a bumpy slope",
     ["momentum", "optimization", "sgd"],
     [
         float_param("beta", 0.9, 0.0, 0.99, 0.05, "momentum coefficient"),
         float_param("lr", 0.5, 0.01, 1.9, 0.05, "learning rate"),
-        float_param("condition", 50.0, 1.0, 1000.0, 10.0, "ratio of largest to smallest curvature"),
+        float_param("condition", 50.0, 1.0, 1000.0, 10.0, "valley: largest / smallest curvature"),
         int_param("steps", 100, 10, 1000, 10, "iterations"),
+        choice_param(
+            "surface", "valley", ("valley", "bumpy"), "quadratic valley, or a bowl with ripples"
+        ),
     ],
     plots=(
         Plot("loss per step", y=("SGD", "momentum"), log_y=True),
@@ -45,44 +62,70 @@ def momentum_step(theta: float, v: float, g: float, lr: float, beta: float) -> t
     ),
 )
 def momentum_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
-    """Minimize f(x, y) = (x^2 / condition + y^2) / 2 from (-10, 1) with SGD and heavy-ball momentum.
+    """Run SGD and heavy-ball momentum from (-10, 1) on one of two surfaces.
 
-    The gradient is steep across the valley (y) and shallow along it (x); SGD
-    must keep lr below 2 for y and then crawls along x at rate 1 - lr/condition,
-    while momentum accumulates the consistent x-gradient.
+    valley: f(x, y) = (x^2 / condition + y^2) / 2. The gradient is steep across
+    the valley (y) and shallow along it (x); SGD must keep lr below 2 for y and
+    then crawls along x at rate 1 - lr/condition, while momentum accumulates the
+    consistent x-gradient. bumpy: f(x, y) = x^2/20 + (1 - cos 2x)/2 + y^2/2, a
+    bowl with local minima on the way to the global one at 0: SGD stops in the
+    first, momentum's inertia can carry it over bumps, or past the best minimum.
     """
     import numpy as np
 
     beta, lr, cond, steps = params["beta"], params["lr"], params["condition"], params["steps"]
+    surface = params["surface"]
     curv = (1.0 / cond, 1.0)
+
+    def loss(pos: list[float]) -> float:
+        if surface == "bumpy":
+            return bumpy(pos[0]) + 0.5 * pos[1] ** 2
+        return 0.5 * (curv[0] * pos[0] ** 2 + curv[1] * pos[1] ** 2)
+
+    def slope(i: int, pos: list[float]) -> float:
+        if surface == "bumpy" and i == 0:
+            return bumpy_slope(pos[0])
+        return curv[i] * pos[i]
 
     def run(b: float) -> tuple[list[Vec], list[float]]:
         pos, vel = list(START), [0.0, 0.0]
-        path, losses = [tuple(pos)], [0.5 * (curv[0] * pos[0] ** 2 + curv[1] * pos[1] ** 2)]
+        path, losses = [tuple(pos)], [loss(pos)]
         for _ in range(steps):
+            grads = [slope(0, pos), slope(1, pos)]
             for i in range(2):
                 if abs(pos[i]) < DIVERGED:
-                    pos[i], vel[i] = momentum_step(pos[i], vel[i], curv[i] * pos[i], lr, b)
+                    pos[i], vel[i] = momentum_step(pos[i], vel[i], grads[i], lr, b)
             path.append(tuple(pos))
-            losses.append(0.5 * (curv[0] * pos[0] ** 2 + curv[1] * pos[1] ** 2))
+            losses.append(loss(pos))
         return path, losses
 
     path_sgd, loss_sgd = run(0.0)
     path_mom, loss_mom = run(beta)
-    target = 1e-3 * loss_sgd[0]
+    if surface == "bumpy":
+        explanation = (
+            f"A bowl with ripples, global minimum 0 at x = 0, start x = -10; lr {lr:g}, "
+            f"{steps} steps. SGD ends at x = {path_sgd[-1][0]:.3f} with loss {loss_sgd[-1]:.3g}"
+            f"{_where(path_sgd[-1][0])}. Momentum (beta {beta:g}) ends at x = "
+            f"{path_mom[-1][0]:.3f} with loss {loss_mom[-1]:.3g}{_where(path_mom[-1][0])}. "
+            "Inertia can roll the iterate over bumps that stop plain SGD, and just as well "
+            "past the best minimum: nothing guarantees the global one."
+        )
+    else:
+        target = 1e-3 * loss_sgd[0]
 
-    def reach(losses: list[float]) -> str:
-        hit = next((t for t, v in enumerate(losses) if v < target), None)
-        return f"step {hit}" if hit is not None else f"not within {steps} steps"
+        def reach(losses: list[float]) -> str:
+            hit = next((t for t, v in enumerate(losses) if v < target), None)
+            return f"step {hit}" if hit is not None else f"not within {steps} steps"
 
-    explanation = (
-        f"Curvatures {curv[0]:.3g} and 1 (condition {cond:g}). After {steps} steps with lr "
-        f"{lr:g}: SGD's loss is {loss_sgd[-1]:.3g}, momentum's (beta {beta:g}) "
-        f"{loss_mom[-1]:.3g}. Loss below 1/1000 of the start: SGD at {reach(loss_sgd)}, "
-        f"momentum at {reach(loss_mom)}. Along the shallow axis SGD shrinks x by "
-        f"1 - lr/condition = {1 - lr / cond:.4f} per step; momentum's velocity adds up "
-        f"consistent gradients (effective lr up to lr/(1-beta) = {lr / max(1e-9, 1 - beta):.3g})."
-    )
+        explanation = (
+            f"Curvatures {curv[0]:.3g} and 1 (condition {cond:g}). After {steps} steps with lr "
+            f"{lr:g}: SGD's loss is {loss_sgd[-1]:.3g}, momentum's (beta {beta:g}) "
+            f"{loss_mom[-1]:.3g}. Loss below 1/1000 of the start: SGD at {reach(loss_sgd)}, "
+            f"momentum at {reach(loss_mom)}. Along the shallow axis SGD shrinks x by "
+            f"1 - lr/condition = {1 - lr / cond:.4f} per step; momentum's velocity adds up "
+            f"consistent gradients (effective lr up to lr/(1-beta) = "
+            f"{lr / max(1e-9, 1 - beta):.3g})."
+        )
     ps, pm = np.array(path_sgd), np.array(path_mom)
     return DemoResult.partial(
         {
@@ -103,6 +146,15 @@ def momentum_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             "momentum y": pm[:, 1],
         },
     )
+
+
+def _where(x: float) -> str:
+    """Where on the bumpy surface x has come to rest, in words."""
+    if abs(bumpy_slope(x)) > 1e-3:
+        return " (still moving)"
+    if abs(x) < 1e-2:
+        return ", the global minimum"
+    return ", a local minimum" + (" beyond the global one" if x > 0 else "")
 
 
 def _rosenbrock(p: Vec) -> tuple[float, Vec]:
@@ -131,9 +183,17 @@ def diffgrad_friction(g_prev: float, g: float) -> float:
 
 
 def optimize(
-    name: str, grad_fn: Callable[[Vec], tuple[float, Vec]], start: Vec, lr: float, steps: int
+    name: str,
+    grad_fn: Callable[[Vec], tuple[float, Vec]],
+    start: Vec,
+    lr: float,
+    steps: int,
+    friction: list[float] | None = None,
 ) -> tuple[list[Vec], list[float]]:
-    """Run one optimizer with PyTorch's default hyperparameters; stops moving if it diverges."""
+    """Run one optimizer with PyTorch's default hyperparameters; stops moving if it diverges.
+
+    For diffGrad, ``friction`` (if given) collects each step's coefficients, both coordinates.
+    """
     b1, b2, alpha, eps = 0.9, 0.999, 0.99, 1e-8
     pos = list(start)
     m, v, g_prev = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
@@ -156,7 +216,10 @@ def optimize(
                 v[i] = b2 * v[i] + (1 - b2) * g * g
                 step = lr * (m[i] / (1 - b1**t)) / (math.sqrt(v[i] / (1 - b2**t)) + eps)
                 if name == "diffGrad":
-                    step *= diffgrad_friction(g_prev[i], g)
+                    xi = diffgrad_friction(g_prev[i], g)
+                    if friction is not None:
+                        friction.append(xi)
+                    step *= xi
                     g_prev[i] = g
                 pos[i] -= step
         try:
@@ -189,7 +252,9 @@ def adaptive_optimizers_demo(rng: Generator, params: dict[str, Any]) -> DemoResu
     (1, 1)); quadratic is (x^2 + 25 y^2)/2. Adam and RMSprop divide by a
     running RMS of the gradient so their step size is about lr whatever the
     gradient's scale; diffGrad damps Adam's step by sigmoid(|g_{t-1} - g_t|),
-    taking smaller steps where the gradient changes little (near optima).
+    which is about 0.5 wherever the gradient changes little between steps: on
+    a steady slope as much as near an optimum. The friction reacts to the
+    change in the gradient, not to its size, and is not scale-free.
     """
     import numpy as np
 
@@ -198,8 +263,9 @@ def adaptive_optimizers_demo(rng: Generator, params: dict[str, Any]) -> DemoResu
     values: dict[str, Any] = {}
     series: dict[str, Any] = {}
     finals = {}
+    friction: list[float] = []
     for name in OPTIMIZERS:
-        path, losses = optimize(name, fn, start, lr, steps)
+        path, losses = optimize(name, fn, start, lr, steps, friction)
         arr = np.array(path)
         key = name.lower()
         values[f"path_{key}"] = arr
@@ -212,12 +278,16 @@ def adaptive_optimizers_demo(rng: Generator, params: dict[str, Any]) -> DemoResu
     listing = ", ".join(
         f"{o} {finals[o]:.3g}" if math.isfinite(finals[o]) else f"{o} diverged" for o in ranking
     )
+    xi = np.array(friction)
+    values["diffgrad_friction"] = xi
+    damped = float((xi < 0.55).mean()) if xi.size else 0.0
     explanation = (
         f"{fname} from {start}, minimum at {optimum}, lr = {lr:g}, {steps} steps. Final loss "
         f"(best first): {listing}. SGD's step is lr x gradient, so one rate is too big in steep "
         "directions and too small in flat ones; the adaptive methods divide by the gradient's "
         "running RMS, and diffGrad also scales Adam's step by sigmoid(|g_(t-1) - g_t|) "
-        "(between 0.5 and 1), braking where the gradient barely changes."
+        "(between 0.5 and 1), braking wherever the gradient barely changes from step to step: "
+        f"here {damped:.0%} of its coefficients were below 0.55, i.e. about half an Adam step."
     )
     return DemoResult.partial(values, explanation, series)
 

@@ -33,6 +33,9 @@ FAMILIES: tuple[str, ...] = (
     "schedules",
     "optimizers",
     "generalization",
+    "augmentation",
+    "weight_decay",
+    "dropout_rules",
 )
 
 MAX_SEED = 2**32 - 1

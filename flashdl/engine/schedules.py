@@ -145,7 +145,8 @@ def lr_schedule_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             t for t in range(2, steps) if lr[t] > lr[t - 1] * (1 + 1e-12) and lr[t - 1] <= lr[t - 2]
         ]
     what = _WHAT[name].format(**params)
-    where = f" It jumps back up at steps {', '.join(map(str, restarts[:8]))}." if restarts else ""
+    turns = "jumps back up to lr_max (a restart)" if name == "sgdr" else "turns back up"
+    where = f" It {turns} at steps {', '.join(map(str, restarts[:8]))}." if restarts else ""
     explanation = (
         f"The {name} schedule {what}. Over {steps} steps the rate starts at {lr[0]:.4g}, "
         f"peaks at {lr.max():.4g}, ends at {lr[-1]:.4g} and averages {lr.mean():.4g}.{where}"
@@ -217,12 +218,16 @@ def lr_range_test_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
         if (done < steps)
         else f"ran all {steps} steps"
     )
+    thumb_lo, thumb_hi = max_lr / 4.0, max_lr / 3.0
     explanation = (
         f"The rate grew from {start:.2g} to {end:.2g} by x{(end / start) ** (1 / max(1, steps - 1)):.4f} "
         f"per step; the test {stopped}. The smoothed loss started falling (10% of its total "
         f"drop) at lr {base_lr:.3g} and bottomed out at {smooth_arr[i_min]:.3g} at lr "
-        f"{max_lr:.3g}. Suggested cyclic-LR bounds: base_lr ~ {base_lr:.2g}, max_lr ~ "
-        f"{max_lr:.2g} (Smith 2017: where the loss starts to fall and where it stops)."
+        f"{max_lr:.3g}. Read off the curve (Smith 2017: where the loss starts to fall and where "
+        f"it stops), the bounds are base_lr ~ {base_lr:.2g} and max_lr ~ {max_lr:.2g}, a range "
+        f"of x{max_lr / base_lr:.0f}. That wide range is the test's outer limit, not a "
+        f"recommendation: Smith also gives a rule of thumb for a narrower cycle, base_lr = max_lr/4 "
+        f"to max_lr/3 = {thumb_lo:.2g} to {thumb_hi:.2g}. Both are starting points to tune."
     )
     return DemoResult.partial(
         {
@@ -231,6 +236,7 @@ def lr_range_test_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
             "smoothed_loss": smooth_arr,
             "base_lr": base_lr,
             "max_lr": max_lr,
+            "rule_of_thumb_base_lr": thumb_lo,
             "steps_run": done,
         },
         explanation,

@@ -123,48 +123,64 @@ def _l2_constraint(p: dict[str, Any]) -> str | None:
     return None
 
 
+def curvatures(n_features: int, spread: float) -> np.ndarray:
+    """Hessian eigenvalues h_i of the demo's loss: log-spaced, largest/smallest = spread."""
+    import numpy as np
+
+    return np.logspace(-0.5, 0.5, n_features) ** np.log10(spread)
+
+
 @demo(
     "l2_shrinkage",
-    "L2 / weight decay: shrink toward 0, never to 0",
+    "L2 / weight decay: flat directions shrink most, none to 0",
     ["l2", "ridge", "weight decay", "regularization"],
     [
-        float_param("lam", 1.0, 0.0, 10.0, 0.1, "L2 strength lambda"),
+        float_param("lam", 1.0, 0.0, 10.0, 0.1, "L2 strength lambda (alpha)"),
         int_param("n_samples", 50, 10, 1000, 10, "rows of X"),
         int_param("n_features", 5, 1, 10, 1, "columns of X"),
+        float_param(
+            "spread", 100.0, 1.0, 1000.0, 10.0, "largest / smallest curvature h_i", log_step=True
+        ),
     ],
-    tables=("w_ols", "w_ridge", "w_lasso"),
+    tables=("curvature", "w_ols", "w_ridge", "shrink_factors", "w_lasso"),
     plots=(Plot("ridge path: w_i vs log10(lambda)", x="log10 lambda"),),
     constraint=_l2_constraint,
 )
 def l2_shrinkage_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
     """Solve ridge regression, mean squared error / 2 + lam/2 ||w||^2, in closed form.
 
-    The design is orthonormal (X^T X / n = I) so the effect is exact and
-    visible: every least-squares weight is divided by (1 + lam). Shrinking
-    by a factor never reaches zero; L1's soft-threshold at the same lam does.
+    The design has orthogonal columns of unequal size, X^T X / n = diag(h), so
+    the loss's Hessian has eigenvalues h_i along the coordinate axes and the
+    effect is exact: each least-squares weight is multiplied by h_i/(h_i + lam).
+    Directions the loss barely curves along (small h_i) shrink most; a factor
+    never reaches zero, while L1's soft-threshold at the same lam does.
     """
     import numpy as np
 
     lam, n, d = params["lam"], params["n_samples"], params["n_features"]
+    h = curvatures(d, params["spread"])
     q, _ = np.linalg.qr(rng.standard_normal((n, d)))
-    X = q * np.sqrt(n)
-    w_true = rng.choice([-1.0, 1.0], size=d) * rng.uniform(0.2, 3.0, size=d)
+    X = q * np.sqrt(n * h)
+    w_true = rng.choice([-1.0, 1.0], size=d) * rng.uniform(0.5, 3.0, size=d)
     y = X @ w_true + 0.5 * rng.standard_normal(n)
     gram, xty = X.T @ X / n, X.T @ y / n
     w_ols = np.linalg.solve(gram, xty)
     w_ridge = np.linalg.solve(gram + lam * np.eye(d), xty)
-    w_lasso = soft_threshold(w_ols, lam)  # the L1 solution for an orthonormal design
+    factors = h / (h + lam)
+    # With a diagonal Hessian the L1 problem separates: soft-threshold h_i w_i by lam.
+    w_lasso = soft_threshold(h * w_ols, lam) / h
     lams = np.logspace(-2, 2, 60)
     path = np.array([np.linalg.solve(gram + a * np.eye(d), xty) for a in lams])
-    smallest = int(np.argmin(np.abs(w_ridge)))
+    flat, steep = int(np.argmin(h)), int(np.argmax(h))
     explanation = (
-        f"With lambda = {lam:g} each weight is divided by 1 + lambda = {1 + lam:.4g}: "
-        f"||w|| falls from {np.linalg.norm(w_ols):.3f} (least squares) to "
-        f"{np.linalg.norm(w_ridge):.3f}. The smallest weight, w[{smallest}] = "
-        f"{w_ols[smallest]:.3f}, becomes {w_ridge[smallest]:.4f}: smaller, not zero "
-        f"({int((w_ridge == 0).sum())} of {d} ridge weights are exactly 0). L1 at the same lambda "
-        f"soft-thresholds instead and zeroes {int((w_lasso == 0).sum())} of {d}. As weight "
-        f"decay in gradient descent the same penalty multiplies w by (1 - lr*lambda) each step."
+        f"The loss curves by h = {h[flat]:.3g} along its flattest direction and {h[steep]:.3g} "
+        f"along its steepest. With lambda = {lam:g} each least-squares weight is multiplied by "
+        f"h/(h + lambda): the steep one keeps {factors[steep]:.0%} ({w_ols[steep]:.3f} -> "
+        f"{w_ridge[steep]:.3f}), the flat one only {factors[flat]:.0%} ({w_ols[flat]:.3f} -> "
+        f"{w_ridge[flat]:.4f}). L2 keeps what the data pin down and shrinks what they barely "
+        f"constrain, yet {int((w_ridge == 0).sum())} of {d} ridge weights are exactly 0. L1 at "
+        f"the same lambda zeroes {int((w_lasso == 0).sum())} of {d}. As weight decay in gradient "
+        f"descent the same penalty multiplies w by (1 - lr*lambda) each step."
     )
     series: dict[str, Any] = {"log10 lambda": np.log10(lams)}
     for i in range(d):
@@ -173,11 +189,12 @@ def l2_shrinkage_demo(rng: Generator, params: dict[str, Any]) -> DemoResult:
         {
             "X": X,
             "y": y,
+            "curvature": h,
             "w_true": w_true,
             "w_ols": w_ols,
             "w_ridge": w_ridge,
+            "shrink_factors": factors,
             "w_lasso": w_lasso,
-            "shrink_factor": 1.0 / (1.0 + lam),
             "zeros_ridge": int((w_ridge == 0).sum()),
             "zeros_lasso": int((w_lasso == 0).sum()),
         },

@@ -147,7 +147,7 @@ class ExerciseQuestion:
 
     qtype: ClassVar[str] = "exercise"
     card: QuizCard
-    #: a ``flashdl.engine.Exercise``: prompt, answer, worked solution, ``check(text)``
+    #: a ``flashdl.engine.Exercise``: prompt, answer, worked solution, ``judge(text)``
     exercise: Any
     seed: int
 
@@ -167,9 +167,15 @@ class ExerciseQuestion:
     def explanation(self) -> str:
         return str(self.exercise.worked)
 
+    def reask_hint(self, text: str) -> str | None:
+        """Why ``text`` cannot be graded (not a number or arithmetic, or the wrong count of
+        numbers), to ask again with; None when it can be graded. Same reading as :meth:`grade`."""
+        verdict = self.exercise.judge(text)
+        return None if verdict.readable else str(verdict.hint)
+
     def grade(self, text: str) -> GradedItem:
         return GradedItem(self.card.card_id, self.qtype, self.prompt, self.expected,
-                          text.strip(), bool(self.exercise.check(text)))
+                          text.strip(), bool(self.exercise.judge(text).correct))
 
 
 Question = MultipleChoice | TrueFalse | TypedAnswer | Matching | ExerciseQuestion

@@ -34,6 +34,7 @@ from flashdl.quiz.questions import (
     TrueFalse,
     TypedAnswer,
 )
+from flashdl.render.terminal import clean
 from flashdl.store.quiz import (
     StoredAnswer,
     add_correct_question,
@@ -62,7 +63,8 @@ HINTS = {
     "mc": "Press 1-4 or click an option.",
     "tf": "Press t (yes) or f (no), or click.",
     "typed": "Type the answer and press Enter.",
-    "exercise": "Type the number (several: separate them with commas) and press Enter.",
+    "exercise": "Type the number or arithmetic such as 3*0.98^10 (several: separate them with "
+    "commas) and press Enter.",
     "match": "Choose a prompt (1-5 or click), then its answer (a-e or click); Enter checks.",
 }
 
@@ -398,6 +400,11 @@ class QuizScreen(Screen[None]):
         question = self.question
         if self.answered is not None or not isinstance(question, (TypedAnswer, ExerciseQuestion)):
             return
+        if isinstance(question, ExerciseQuestion):
+            hint = question.reask_hint(event.value)
+            if hint is not None:  # not a number or arithmetic: ask again, ungraded
+                self.query_one("#hint", Plain).show(clean(hint))
+                return
         event.input.disabled = True
         self._grade([question.grade(event.value)])
 

@@ -2,8 +2,9 @@
 
 The engine (:func:`flashdl.engine.make_exercise`) poses the question from a new seed each time the
 card comes up, so the learner has to compute rather than remember. This widget shows the prompt,
-takes the answer, asks the exercise to check it within its tolerance, then shows the verdict and
-the worked answer. It suggests a grade (4 if right, 1 if wrong); the learner confirms or changes
+takes the answer (a number or arithmetic such as ``3*0.98^10``), asks the exercise to judge it
+within its tolerance, then shows the verdict and the worked answer. Text that is not a number or
+arithmetic is not graded: the panel says what to type and asks again. It suggests a grade (4 if right, 1 if wrong); the learner confirms or changes
 it on the study screen.
 """
 
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from flashdl.render.math import render_math
+from flashdl.render.terminal import clean
 
 #: Grades suggested after a checked answer (the learner may pick any other).
 RIGHT_GRADE = 4
@@ -66,21 +68,24 @@ class ExercisePanel(Vertical):
         if self.checked is not None:
             return self.checked
         text = given.strip()
-        correct = bool(text) and bool(self.exercise.check(text))
+        verdict = self.exercise.judge(text) if text else None
+        correct = verdict is not None and verdict.correct
         self.checked = self.Checked(text, correct)
         box = self.query_one("#exercise-input", Input)
         box.value = given
         box.disabled = True
         expected = format_answer(self.exercise.answer)
         if correct:
-            verdict = f"✓ Right: {text}"
-        elif text:
-            verdict = f"✗ Not quite: you gave {text}, the answer is {expected}"
+            verdict_text = f"✓ Right: {text}"
+        elif verdict is not None and verdict.readable:
+            verdict_text = f"✗ Not quite: you gave {text}, the answer is {expected}"
+        elif text:  # "Show answer" with unreadable text in the box
+            verdict_text = f"Your answer {text!r} could not be read. The answer is {expected}"
         else:
-            verdict = f"No answer given. The answer is {expected}"
+            verdict_text = f"No answer given. The answer is {expected}"
         self.set_class(correct, "-right")
         self.set_class(not correct, "-wrong")
-        self.query_one("#exercise-verdict", Static).update(verdict)
+        self.query_one("#exercise-verdict", Static).update(clean(verdict_text))
         self.query_one("#exercise-worked", Static).update(
             render_math(str(self.exercise.worked), markdown=False)
         )
@@ -98,4 +103,12 @@ class ExercisePanel(Vertical):
             self.add_class("-hint")
             self.focus_answer()
             return
+        if self.checked is None:
+            verdict = self.exercise.judge(event.value.strip())
+            if not verdict.readable:
+                # Not a number or arithmetic (or the wrong count of them): ask again, ungraded.
+                self.query_one("#exercise-verdict", Static).update(clean(verdict.hint))
+                self.add_class("-hint")
+                self.focus_answer()
+                return
         self.submit(event.value)
