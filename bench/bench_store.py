@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from flashdl.store.sqlite_file import sqlite_url
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
@@ -98,7 +100,7 @@ def build_sqlite(path: Path, cards: int, reviews: int) -> None:
     """An empty store at head (through flashdl itself), then bulk inserts."""
     from flashdl.store import open_store
 
-    open_store(f"sqlite:///{path}").close()
+    open_store(sqlite_url(path)).close()
     states, log = simulate(cards, reviews)
     conn = sqlite3.connect(path)
     with conn:
@@ -238,7 +240,7 @@ def main() -> int:
               f"{time.perf_counter() - start:.1f} s ({db.stat().st_size / 1e6:.0f} MB)", flush=True)
         results: list[str] = []
         os.sync()  # write the generated file out now, not during the commits being timed
-        measure("sqlite", f"sqlite:///{db}", db, results)
+        measure("sqlite", sqlite_url(db), db, results)
 
         if not args.no_postgres:
             from helpers.pg_cluster import PgUnavailable, start_server

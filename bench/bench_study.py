@@ -31,6 +31,8 @@ import time
 import uuid
 from pathlib import Path
 
+from flashdl.store.sqlite_file import sqlite_url
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -229,7 +231,7 @@ def main() -> int:
 
     home = Path(tempfile.mkdtemp(prefix="flashdl-bench-study-"))
     os.environ["FLASHDL_HOME"] = str(home)
-    url = f"sqlite:///{home / 'flashdl.sqlite3'}"
+    url = sqlite_url(home / "flashdl.sqlite3")
     try:
         start = time.perf_counter()
         build_store(url, args.cards)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "import_",
     "export",
     "stats",
+    "scheduler",
     "demo",
     "backup",
     "doctor",
@@ -48,7 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from flashdl.errors import FlashdlError
+    """Run one command. Everything it writes to stdout and stderr (output, errors, warnings,
+    argparse's complaints) goes through the terminal boundary: no control character from a deck,
+    a file name or the database reaches the terminal."""
+    from flashdl.render.terminal import cleaned_output
+
+    with cleaned_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from flashdl.errors import FlashdlError, Terminated
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -63,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("flashdl: interrupted; nothing was left half-written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("flashdl: terminated; nothing was left half-written", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
 

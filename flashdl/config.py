@@ -45,7 +45,9 @@ def database_url(cli_url: str | None = None) -> str:
     url = cli_url or os.environ.get("FLASHDL_DB")
     if url:
         return url
-    return f"sqlite:///{data_dir() / DB_FILENAME}"
+    from flashdl.store.sqlite_file import sqlite_url
+
+    return sqlite_url(data_dir() / DB_FILENAME)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,6 +14,11 @@ class FlashdlError(Exception):
         super().__init__(message if hint is None else f"{message} ({hint})")
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (``kill``, a shutdown): raised where the program was, so that transactions
+    roll back and temporary files are removed on the way out, as for Ctrl-C."""
+
+
 class UsageError(FlashdlError):
     """Bad arguments: an unknown deck, an out-of-range parameter."""
 

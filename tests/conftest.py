@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from flashdl.store.sqlite_file import sqlite_url
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -125,7 +127,7 @@ def db_url(flashdl_home: Path, db_backend: str, request: pytest.FixtureRequest) 
     """The database under test: a SQLite file in FLASHDL_HOME, or a fresh PostgreSQL database
     (for the modules in BOTH_BACKENDS_MODULES, which run once per backend)."""
     if db_backend == "sqlite":
-        yield f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+        yield sqlite_url(flashdl_home / "flashdl.sqlite3")
         return
     server = request.getfixturevalue("pg_server")
     url = server.create_database()

@@ -23,6 +23,7 @@ from flashdl.store.backup import (
 )
 from flashdl.store.migrate import upgrade
 from flashdl.store.reviews import record_answer
+from flashdl.store.sqlite_file import sqlite_url
 from flashdl.store.sync import sync_builtin_decks
 
 DAY = dt.date(2026, 3, 14)
@@ -219,7 +220,7 @@ def test_a_backup_from_an_older_schema_is_restored_and_upgraded(
     db: Path, flashdl_home: Path, tmp_path: Path
 ) -> None:
     old = tmp_path / "old.sqlite3"
-    store = open_store(f"sqlite:///{old}", migrate=False)
+    store = open_store(sqlite_url(old), migrate=False)
     upgrade(store, "0001_initial")
     store.close()
     conn = sqlite3.connect(old)

@@ -24,6 +24,7 @@ from helpers.waiting import wait_until
 from flashdl.formats.records import CardRecord, DeckRecord
 from flashdl.store import open_store
 from flashdl.store.doctor import diagnose
+from flashdl.store.sqlite_file import sqlite_url
 from flashdl.store.sync import sync_deck
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crash")]
@@ -32,7 +33,7 @@ CHILD = REPO / "tests" / "helpers" / "study_child.py"
 
 
 def make_store(path: Path, cards: int) -> str:
-    url = f"sqlite:///{path}"
+    url = sqlite_url(path)
     deck = DeckRecord("crash", "Crash", "", tuple(
         CardRecord(key=f"c{i}", front=f"Front {i}", back=f"Back {i}") for i in range(cards)
     ))
@@ -132,7 +133,7 @@ def test_sigkill_during_a_50000_card_import_leaves_nothing_or_everything(
         writer = csv.writer(f)
         for i in range(50_000):
             writer.writerow([f"Question {i}", f"Answer {i}"])
-    env = {**os.environ, "FLASHDL_DB": f"sqlite:///{db}"}
+    env = {**os.environ, "FLASHDL_DB": sqlite_url(db)}
     subprocess.run([sys.executable, "-m", "flashdl", "decks"], cwd=REPO, env=env, check=True,
                    capture_output=True)
 

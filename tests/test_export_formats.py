@@ -14,7 +14,8 @@ from storeutil import card_id, dump
 
 from flashdl.cli import main
 from flashdl.formats.apkg_export import cloze_fields, write_apkg
-from flashdl.formats.csv_export import neutralize, write_anki_csv
+from flashdl.formats.csv_anki import GUARD_MARK, guard, unguard
+from flashdl.formats.csv_export import write_anki_csv
 from flashdl.formats.load import ReadOptions, read_deck_file
 from flashdl.formats.records import CardRecord, DeckRecord, ImportedSchedule
 from flashdl.formats.toml_deck import read_toml_deck
@@ -81,17 +82,18 @@ def test_csv_export_has_anki_headers_and_neutralized_formulas(mixed, tmp_path):
     assert main(["export", mixed, "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith(
-        "#separator:Comma\n#html:false\n#flashdl:formula-guard\n#notetype:Basic\n"
+        '#separator:Comma\n#html:false\n#flashdl:{"decks": {"Mixed": "mixed"}, "guard": "u2060", '
+        '"version": 1}\n#notetype:Basic\n'
         "#columns:id,Front,Back,Tags,Deck\n#guid column:1\n#tags column:4\n#deck column:5\n"
     )
-    assert ",'=SUM(A1:A9),'-1 is @not a formula,spreadsheet risk,Mixed\n" in text
+    assert f",{GUARD_MARK}=SUM(A1:A9),{GUARD_MARK}-1 is @not a formula,spreadsheet risk,Mixed\n" in text
     assert '"Multi-line, with ""quotes""","line one\nline two"' in text
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(x)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(x)", "\tx", "\rx", "\uff1d1", GUARD_MARK])
 def test_every_formula_start_is_neutralized(cell):
-    assert neutralize(cell) == "'" + cell
-    assert neutralize("plain " + cell) == "plain " + cell
+    assert guard(cell) == GUARD_MARK + cell and unguard(guard(cell)) == cell
+    assert guard("plain " + cell) == "plain " + cell
 
 
 def test_csv_export_reimports_to_the_same_cards(mixed, store, tmp_path, capsys):
@@ -122,10 +124,14 @@ def test_anki_reads_the_csv_export(mixed, tmp_path):
         notes = [col.get_note(n) for n in col.find_notes("")]
         assert sorted(n.guid for n in notes) == sorted(
             key for key in (c.key for c in read_deck_file(out, ReadOptions()).decks[0].cards))
-        # Anki stores text imported with #html:false as HTML: ' becomes &#x27;
-        by_front = {html.unescape(n.fields[0]): n for n in notes}
-        assert sorted(by_front["'=SUM(A1:A9)"].tags) == ["risk", "spreadsheet"]
-        assert col.decks.name(by_front["'=SUM(A1:A9)"].cards()[0].did) == "Mixed"
+        # Anki stores text imported with #html:false as HTML; what it shows is the text exactly
+        # (the guard is an invisible U+2060, not the usual visible "'")
+        by_front = {html.unescape(n.fields[0]).replace("<br>", "\n"): n for n in notes}
+        note = by_front[GUARD_MARK + "=SUM(A1:A9)"]
+        assert sorted(note.tags) == ["risk", "spreadsheet"]
+        assert html.unescape(note.fields[1]) == GUARD_MARK + "-1 is @not a formula"
+        assert "'" not in note.fields[0] + note.fields[1]
+        assert col.decks.name(note.cards()[0].did) == "Mixed"
     finally:
         col.close()
 

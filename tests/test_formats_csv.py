@@ -166,7 +166,7 @@ def test_huge_field_is_refused_not_a_crash(tmp_path):
 
     path = tmp_path / "big.csv"
     path.write_text('"' + "x" * (FIELD_SIZE_LIMIT + 10) + '",back\n', encoding="utf-8")
-    with pytest.raises(FormatError, match="field larger than field limit"):
+    with pytest.raises(FormatError, match="a field is larger than 10 MiB"):
         read_deck_file(path, ReadOptions())
 
 

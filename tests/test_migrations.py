@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from flashdl.errors import StoreError
 from flashdl.store import migrate, open_store
 from flashdl.store.models import Base
+from flashdl.store.sqlite_file import sqlite_url
 
 
 def _script():  # type: ignore[no-untyped-def]
@@ -81,6 +82,16 @@ def test_database_made_at_the_first_revision_upgrades_to_head_with_nothing_lost(
             " '{\"repetitions\": 1, \"ef_hundredths\": 250, \"interval\": 1, \"due\": \"2020-01-03\","
             " \"needs_redrill\": false, \"lapses\": 0}', 'sess')"
         ))
+        # the same card again the same day (a redrill): 0005 marks it as not the first of the day
+        conn.execute(text(
+            "INSERT INTO review_log (id, card_id, reviewed_at, review_day, grade, duration_ms, mode,"
+            " scheduler, state_before, state_after, session_id) VALUES (4, 7, '2020-01-02 10:05:00',"
+            " '2020-01-02', 5, 900, 'study', 'sm2',"
+            " '{\"repetitions\": 1, \"ef_hundredths\": 250, \"interval\": 1, \"due\": \"2020-01-03\","
+            " \"needs_redrill\": false, \"lapses\": 0}',"
+            " '{\"repetitions\": 1, \"ef_hundredths\": 250, \"interval\": 1, \"due\": \"2020-01-03\","
+            " \"needs_redrill\": false, \"lapses\": 0}', 'sess')"
+        ))
         conn.execute(text(
             "INSERT INTO quiz_attempts (id, started_at, finished_at, decks, types, seed, question_count,"
             " correct_count, time_limit_s, update_schedule) VALUES (5, '2020-01-02 11:00:00', NULL,"
@@ -108,6 +119,14 @@ def test_database_made_at_the_first_revision_upgrades_to_head_with_nothing_lost(
         assert (log.grade, log.duration_ms, log.state_after["interval"]) == (4, 1500, 1)
         assert log.reviewed_at == dt.datetime(2020, 1, 2, 10, tzinfo=dt.UTC)
         assert (answer.correct, answer.attempt.seed) == (True, 1)
+        # 0005: answers keep their rows; only the later same-day one is not the first of the day
+        later = session.get(ReviewLog, 4)
+        assert (log.first_of_day, later.first_of_day) == (True, False)
+        assert (later.grade, later.state_before["interval"], later.external_id) == (5, 1, None)
+        assert (state.stability, state.difficulty) == (None, None)
+        from flashdl.store.scheduling import load_choice
+
+        assert load_choice(session).name == "sm2"  # no settings row yet: SM-2, as before
     store.close()
 
 
@@ -116,7 +135,7 @@ def _sha(path: Path) -> str:
 
 
 def test_database_from_a_newer_flashdl_is_refused_untouched(flashdl_home: Path) -> None:
-    url = f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+    url = sqlite_url(flashdl_home / "flashdl.sqlite3")
     open_store(url).close()
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -133,7 +152,7 @@ def test_database_from_a_newer_flashdl_is_refused_untouched(flashdl_home: Path) 
 def test_failed_upgrade_restores_the_backup_and_says_so(
     flashdl_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{flashdl_home / 'flashdl.sqlite3'}"
+    url = sqlite_url(flashdl_home / "flashdl.sqlite3")
     with open_store(url) as store, store.write() as session:
         session.execute(text(
             "INSERT INTO decks (key, name, description, origin, created_at, updated_at)"

@@ -42,7 +42,8 @@ def test_command_line_on_the_database(db_url: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     decks = json.loads(run_flashdl("decks", "--json", env=env).stdout)["decks"]
     words = [d for d in decks if d["name"] == "Words"]
-    assert words and words[0]["total"] == 30 and words[0]["new"] == 30
+    assert words and words[0]["total"] == 30 and words[0]["unseen"] == 30
+    assert words[0]["new"] == 20  # what a session would introduce today: the daily limit
     assert len(decks) > 1  # the built-in decks were loaded too
 
     with open_store(db_url) as store:

@@ -87,6 +87,20 @@ def test_retention_by_interval_before_the_answer(history) -> None:  # type: igno
     assert stats.overall_retention == pytest.approx(4 / 5)
 
 
+def test_retention_counts_only_the_first_answer_of_a_day(history) -> None:  # type: ignore[no-untyped-def]
+    """A redrill the same day is not a test of memory after an interval: a2 (interval 1 after
+    its first answer today) missed twice more today leaves the "1 d" bucket as it was."""
+    a2 = card_id(history, "alpha", "a2")
+    record_answer(history, a2, 1, today=DAY)
+    record_answer(history, a2, 5, today=DAY)
+    with history.read() as session:
+        stats = compute_stats(session, DAY)
+    by_label = {b.label: (b.reviews, b.passed) for b in stats.retention}
+    assert by_label["new"] == (3, 3) and by_label["1 d"] == (1, 1)
+    assert sum(b.reviews for b in stats.retention) == 5
+    assert stats.reviews_by_day[DAY] == 4  # the answers themselves still count as work done
+
+
 def test_forecast_puts_overdue_cards_on_today(history) -> None:  # type: ignore[no-untyped-def]
     with history.read() as session:
         stats = compute_stats(session, DAY)

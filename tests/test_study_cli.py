@@ -79,7 +79,7 @@ def test_flashdl_study_in_a_real_terminal_saves_the_answer(flashdl_home: Path, d
         # the answer is committed by the time the next card is on screen
         assert review_log(store) == [(l2, 4, "study")]
         term.keys("q")
-        term.wait_for("Session complete")
+        term.wait_for("Session ended early")
         term.keys("q")
         term.wait_exit()
     assert review_log(store) == [(l2, 4, "study")]

@@ -10,6 +10,7 @@ from fixtures.study.kit import TODAY, card_ids, flat, make_app, make_store, scre
 from helpers.waiting import pilot_wait_until
 
 from flashdl.store.reviews import record_answer
+from flashdl.store.sqlite_file import sqlite_url
 from flashdl.tui.app import FlashdlApp
 from flashdl.tui.screens.deck_list import DeckListScreen
 from flashdl.tui.screens.study import StudyScreen
@@ -123,7 +124,7 @@ async def test_the_store_opens_after_the_first_paint(store, db_url):
 async def test_a_damaged_database_ends_the_app_with_a_clear_error(flashdl_home):
     bad = flashdl_home / "broken.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
-    app = FlashdlApp(f"sqlite:///{bad}", today=TODAY, sync_builtin=False)
+    app = FlashdlApp(sqlite_url(bad), today=TODAY, sync_builtin=False)
     async with app.run_test(size=SIZE) as pilot:
         # the store opens in a worker; its failure ends the app
         await pilot_wait_until(pilot, lambda: app.error is not None,

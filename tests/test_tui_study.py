@@ -69,7 +69,7 @@ async def test_front_then_back_then_grade_commits_the_answer_before_the_next_car
         await settle(pilot, rounds=1)
         text = screen_text(app)
         assert "λ∑ᵢ wᵢ²: it shrinks every weight" in text  # math shown as Unicode
-        assert "0 blackout" in text and "5 perfect" in text  # every grade labelled
+        assert "0 today · blackout" in text and "5 1d · perfect" in text  # every grade labelled
 
         await pilot.press("5")
         await settle(pilot, rounds=1)
@@ -181,7 +181,8 @@ async def test_the_summary_reports_the_session_and_the_week_ahead(store, db_url)
         text = screen_text(app)
         assert "6 answers to 5 cards" in text
         assert "83%" in text  # 5 of 6 graded 3 or better
-        assert "Redrills            1 answer below 4 sent its card back to be drilled again" in text
+        assert "Session complete" in text
+        assert "Redrills            1 answer sent its card back to be drilled again" in text
         assert "Due tomorrow        5 reviews" in text
         assert "Sun 15 Mar" in text and "Sat 21 Mar" in text  # 7 days, from tomorrow
         assert app.screen.forecast[0] == (TODAY + dt.timedelta(days=1), 5)
@@ -208,8 +209,26 @@ async def test_q_ends_the_session_and_q_on_the_summary_quits(store, db_url):
         assert isinstance(app.screen, SummaryScreen)
         text = screen_text(app)
         assert "1 answer to 1 card" in text and "1 answers" not in text
-        assert "none (no answer below 4)" in text
+        assert "none (no answer asked for a repeat)" in text
+        assert "Session complete" not in text and "Session ended early: 4 cards of it not done" in text
         assert "Due tomorrow        1 review\n" in text or "Due tomorrow        1 review " in text
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_quitting_early_after_a_miss_says_what_is_left_for_today(store, db_url):
+    """The missed card is due again today: not "Session complete", not "due tomorrow"."""
+    app = make_app(db_url, initial="study", deck_keys=["study-basic"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await answer(pilot, 1)
+        await pilot.press("q")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Session ended early: 5 cards of it not done" in text
+        assert "Left for today      1 card due" in text
+        assert "Due tomorrow        0 reviews, plus the 1 left today if not done" in text
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running

@@ -54,6 +54,9 @@ def sqlite_database(args: argparse.Namespace) -> Path:
     path = _sqlite_path(url)
     if path is None:
         raise UsageError(f"the database {url_text} is not a file; there is nothing to back up")
+    from flashdl.store.sqlite_file import check_regular_file
+
+    check_regular_file(path)  # a folder or a device in its place: one clear error
     return path
 
 
@@ -123,8 +126,11 @@ def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("restore needs a confirmation and there is no terminal to ask",
                          hint="add --yes to restore without asking")
+    from flashdl.render.terminal import clean
+
     try:
-        answer = input(f"{question} [y/N] ")
+        # input() on a terminal writes its prompt itself, past the cleaning writer on stdout
+        answer = input(clean(f"{question} [y/N] "))
     except EOFError:
         return False
     return answer.strip().casefold() in ("y", "yes")
@@ -132,7 +138,7 @@ def _confirm(question: str) -> bool:
 
 def run_restore(args: argparse.Namespace) -> int:
     from flashdl.store import open_store
-    from flashdl.store.backup import check_backup_file, restore_backup
+    from flashdl.store.restore import check_backup_file, restore_backup
 
     path = sqlite_database(args)
     backup = _find_backup(args.file)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -31,6 +33,30 @@ def open_synced_store(args: argparse.Namespace) -> Store:
     return store
 
 
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Inside the block, SIGTERM raises :class:`~flashdl.errors.Terminated` instead of killing
+    the process on the spot: the write transaction rolls back and ``finally`` blocks remove what
+    the command staged (an ``.apkg`` import's temporary folder), as Ctrl-C does."""
+    import signal
+    import threading
+
+    from flashdl.errors import Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def terminated(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def require_terminal(command: str) -> None:
     """The study and quiz screens need a terminal to draw on and read keys from."""
     import sys
@@ -42,3 +68,34 @@ def require_terminal(command: str) -> None:
             f"{command} needs an interactive terminal (its input or output is redirected)",
             hint="run it in a terminal; for scripts use `flashdl decks --json` or `flashdl stats --json`",
         )
+
+
+def progress_factory(label: str) -> Any:
+    """``start(total)`` -> ``(advance, stop)``: a rich progress bar on stderr, only when stderr is
+    a terminal (None otherwise). ``total`` None gives a bar that only shows work is going on."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int | None) -> tuple[Callable[[int], None], Callable[[], None]]:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from flashdl.render.terminal import raw
+
+        columns: list[Any] = [TextColumn(label), BarColumn()]
+        columns.append(MofNCompleteColumn() if total is not None else TimeElapsedColumn())
+        # the bar's own escape codes go to the raw stream, past the cleaning writer
+        progress = Progress(*columns, console=Console(file=raw(sys.stderr)), transient=True)
+        task = progress.add_task(label, total=total)
+        progress.start()
+        return (lambda n: progress.advance(task, n)), progress.stop
+
+    return start

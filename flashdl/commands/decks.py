@@ -25,15 +25,14 @@ def format_table(rows: list[list[str]], right: set[int]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from flashdl.commands.common import open_synced_store, today
+    from flashdl.render.terminal import json_text
     from flashdl.store.queries import deck_counts
 
     with open_synced_store(args) as store, store.read() as session:
         counts = deck_counts(session, today())
     if args.json:
-        print(json.dumps({"decks": [c.to_dict() for c in counts]}, indent=2, ensure_ascii=False))
+        print(json_text({"decks": [c.to_dict() for c in counts]}, indent=2))
         return 0
     if not counts:
         print("No decks yet. Import one with `flashdl import FILE`.")

@@ -51,14 +51,44 @@ def _write_text(path: Path, text: str) -> None:
     import os
 
     from flashdl.errors import UsageError
+    from flashdl.store.backup import discard
 
     partial = path.with_name(path.name + ".partial")
     try:
-        partial.write_text(text, encoding="utf-8", newline="")
+        discard(partial)  # a leftover of a killed export; "x" below never follows a link
+        with open(partial, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
         os.replace(partial, path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        discard(partial)  # never raises, even on a read-only file system
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def refuse_non_regular(target: Path, force: bool) -> None:
+    """An existing ``target`` may be replaced only if it is a regular file and --force is given.
+    A device (``/dev/null``), a FIFO, a socket or a symbolic link is never replaced. Checked
+    with ``lstat`` before anything is opened for writing."""
+    import os
+    import stat
+
+    from flashdl.errors import UsageError
+
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"cannot use {target}: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{target} is a folder", hint="give a file name, e.g. -o decks.csv")
+    if not stat.S_ISREG(mode):
+        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        raise UsageError(f"{target} is {kind}; export writes only regular files, even with --force",
+                         hint="give the path of a new or regular file")
+    if not force:
+        raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
 
 
 def _check_targets(folder: Path, targets: list[Path], *, as_folder: bool, force: bool) -> None:
@@ -72,10 +102,7 @@ def _check_targets(folder: Path, targets: list[Path], *, as_folder: bool, force:
         raise UsageError(f"{folder} is a file, not a folder",
                          hint="give a folder for one TOML file per deck")
     for target in targets:
-        if target.is_dir():
-            raise UsageError(f"{target} is a folder", hint="give a file name, e.g. -o decks.csv")
-        if target.exists() and not force:
-            raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
+        refuse_non_regular(target, force)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     from flashdl.store.export import load_deck_records
     from flashdl.store.queries import resolve_decks
 
+    if not args.output.strip():
+        raise UsageError("-o needs a file name (it is empty)",
+                         hint="e.g. -o decks.csv, -o deck.apkg or -o decks/ for TOML files")
     output = Path(args.output)
     fmt = _format(args, output)
     if args.with_scheduling and fmt != "apkg":

@@ -4,7 +4,6 @@ TOML). All files of one call go into the store in one transaction, or not at all
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +32,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--skip-invalid", action="store_true",
                         help="leave invalid records out (and list them) instead of stopping")
     parser.add_argument("--with-scheduling", action="store_true",
-                        help="carry Anki's ease, interval and due date into SM-2 (cards without "
-                        "flashdl history only)")
+                        help="carry Anki's ease, interval and due date over (cards without "
+                        "flashdl history only) and import its review history (revlog), once")
     parser.add_argument("--sep", metavar="SEP",
                         help="Quizlet/Knowt: separator between term and definition (default: tab)")
     parser.add_argument("--row-sep", metavar="SEP",
@@ -44,20 +43,9 @@ def register(subparsers: Any) -> None:
 
 def _progress_factory() -> Callable[[int], tuple[Callable[[int], None], Callable[[], None]]] | None:
     """A rich progress bar on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+    from flashdl.commands.common import progress_factory
 
-    def start(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                            console=Console(stderr=True), transient=True)
-        task = progress.add_task("import", total=total)
-        progress.start()
-        return (lambda n: progress.advance(task, n)), progress.stop
-
-    return start
+    return progress_factory("importing")
 
 
 def format_report(report: ImportReport) -> str:
@@ -77,6 +65,10 @@ def format_report(report: ImportReport) -> str:
         lines.append(f"{deck.key}{status}: {counts}  [{sources}]")
         if deck.scheduled:
             lines.append(f"  {deck.scheduled} card(s) {verb or 'were'} scheduled from the file")
+        if deck.answers_imported or deck.answers_known:
+            known = f" ({deck.answers_known} already imported before)" if deck.answers_known else ""
+            lines.append(f"  {deck.answers_imported} answer(s) of review history "
+                         f"{verb or 'were'} imported{known}")
     if report.invalid:
         left = "would leave out" if report.dry_run else "left out"
         lines.append(f"{left} {len(report.invalid)} invalid record(s) (--skip-invalid):")
@@ -98,7 +90,7 @@ def format_report(report: ImportReport) -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from flashdl.commands.common import open_synced_store, today
+    from flashdl.commands.common import open_synced_store, terminate_cleanly, today
     from flashdl.config import load_settings
     from flashdl.formats.text_input import unescape_separator
     from flashdl.store.importer import ImportOptions, import_paths
@@ -114,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         sep=unescape_separator(args.sep) if args.sep else None,
         row_sep=unescape_separator(args.row_sep) if args.row_sep else None,
     )
-    with open_synced_store(args) as store:
+    with terminate_cleanly(), open_synced_store(args) as store:
         report = import_paths(
             store, [Path(p) for p in args.paths], options, today=today(),
             max_bytes=settings.import_max_bytes, progress_factory=_progress_factory(),

@@ -18,11 +18,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import shutil
     import sys
 
     from flashdl.commands.common import open_synced_store, today
+    from flashdl.render.terminal import json_text
     from flashdl.stats.queries import compute_stats
     from flashdl.store.queries import resolve_decks
 
@@ -30,11 +30,14 @@ def run(args: argparse.Namespace) -> int:
         keys = resolve_decks(session, args.decks) if args.decks else None
         stats = compute_stats(session, today(), keys)
     if args.json:
-        print(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
+        print(json_text(stats.to_dict(), indent=2))
         return 0
     from flashdl.stats.render import render_text
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-    sys.stdout.write(render_text(stats, width=width, color=tty))
+    from flashdl.render.terminal import raw
+
+    # plotext's colour codes are flashdl's own; render_text cleans the data it puts around them
+    raw(sys.stdout).write(render_text(stats, width=width, color=tty))
     return 0

@@ -33,7 +33,11 @@ def parse_sets(sets: list[str] | None) -> dict[str, Any]:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    from flashdl.render.terminal import raw
+
+    # Rich's colours are flashdl's own escapes: past the command line's cleaning boundary (a
+    # demo's output is computed by the engine, never read from a deck or a file).
+    return Console(highlight=False, file=raw(sys.stdout))
 
 
 def describe(name: str) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from flashdl.formats import protobuf_wire
 from flashdl.formats.anki_notes import NoteType
-from flashdl.formats.records import FormatError, ImportedSchedule
+from flashdl.formats.records import FormatError, ImportedReview, ImportedSchedule
 from flashdl.scheduler.sm2 import EF_FLOOR, EF_START, MAX_INTERVAL
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -88,6 +88,7 @@ class AnkiCollection:
                     raise FormatError(source, "collection",
                                       f"not an Anki collection (no {table!r} table)")
             self.modern = kinds.get("notetypes") == "table"
+            self.has_revlog = kinds.get("revlog") == "table"
             if self.modern and any(kinds.get(t) != "table" for t in ("fields", "templates", "decks")):
                 raise FormatError(source, "collection", "not an Anki collection (incomplete schema)")
             row = self.conn.execute("SELECT crt, models, decks FROM col LIMIT 1").fetchone()
@@ -171,6 +172,23 @@ class AnkiCollection:
         except (KeyError, TypeError, ValueError) as exc:
             raise FormatError(self.source, "collection", "the deck list is malformed") from exc
 
+    def deck_keys(self) -> dict[int, str]:
+        """Anki deck id -> the flashdl deck key a flashdl export recorded for it (valid keys
+        only; packages from anywhere else have none)."""
+        from flashdl.formats.toml_deck import ID_PATTERN
+
+        if self.modern:
+            return {}
+        keys = {}
+        for deck_id, entry in self._json(self._col[2], "decks").items():
+            key = entry.get("flashdlKey") if isinstance(entry, dict) else None
+            if isinstance(key, str) and ID_PATTERN.match(key):
+                try:
+                    keys[int(deck_id)] = key
+                except ValueError:
+                    continue
+        return keys
+
     def cards(self) -> Iterator[AnkiCard]:
         sql = (
             "SELECT c.id, c.nid, CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END, c.ord,"
@@ -188,6 +206,21 @@ class AnkiCollection:
                     raise FormatError(self.source, f"card {row[0]!r}", "has malformed values") from exc
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
+
+    def revlog(self) -> dict[int, list[ImportedReview]]:
+        """Every card's answers, oldest first, mapped to flashdl's log (see :func:`anki_review`)."""
+        if not self.has_revlog:
+            return {}
+        result: dict[int, list[ImportedReview]] = {}
+        for row in self._query("SELECT id, cid, ease, lastIvl, time, type FROM revlog ORDER BY cid, id"):
+            try:
+                review = anki_review(*(int(v) for v in row[:1]), *(int(v) for v in row[2:]),
+                                     first=int(row[1]) not in result)
+            except (TypeError, ValueError, OverflowError, OSError) as exc:
+                raise FormatError(self.source, f"review {row[0]!r}", "has malformed values") from exc
+            if review is not None:
+                result.setdefault(int(row[1]), []).append(review)
+        return result
 
     def _json(self, text: Any, what: str) -> dict[str, Any]:
         try:
@@ -228,3 +261,36 @@ def anki_schedule(card: AnkiCard, created: dt.date, today: dt.date) -> ImportedS
     repetitions = 0 if card.ctype == 3 else (2 if interval >= 6 else 1)
     return ImportedSchedule(repetitions=repetitions, ef_hundredths=ef, interval=interval,
                             due_offset_days=offset, lapses=max(0, card.lapses))
+
+
+#: Anki's day starts at 4 a.m. (its default "next day starts at"): a review at 1 a.m. counts for
+#: the day before, as it did in Anki.
+ANKI_ROLLOVER = dt.timedelta(hours=4)
+#: Anki's answer buttons (revlog ``ease``) on flashdl's 0-5 grades, as FSRS's buttons are logged:
+#: 1 Again -> 1, 2 Hard -> 3, 3 Good -> 4, 4 Easy -> 5 (``flashdl.scheduler.fsrs.GRADE_FOR_RATING``).
+#: This reads Anki 2.1's v2/v3 schedulers, where learning cards also have four buttons.
+ANKI_EASE_GRADES = {1: 1, 2: 3, 3: 4, 4: 5}
+#: revlog ``type``: 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual, 5 rescheduled
+ANKI_ANSWER_TYPES = (0, 1, 2, 3)
+
+
+def anki_review(
+    revlog_id: int, ease: int, last_interval: int, time_ms: int, kind: int, *, first: bool
+) -> ImportedReview | None:
+    """One Anki revlog row as an answer in flashdl's review log; None for rows that are not
+    answers (manual rescheduling, "set due date", ease 0).
+
+    ``lastIvl`` is the interval before the answer: days when positive, seconds (a learning
+    step) when negative, which is 0 whole days. Anki caps ``time`` at 60 s by default."""
+    grade = ANKI_EASE_GRADES.get(ease)
+    if grade is None or kind not in ANKI_ANSWER_TYPES:
+        return None
+    moment = dt.datetime.fromtimestamp(revlog_id / 1000)  # local time, as Anki counts days
+    return ImportedReview(
+        external_id=revlog_id,
+        reviewed_at_ms=revlog_id,
+        day=(moment - ANKI_ROLLOVER).date(),
+        grade=grade,
+        duration_ms=max(0, min(time_ms, 24 * 3600 * 1000)),
+        interval_before=None if first else max(0, min(last_interval, MAX_INTERVAL)),
+    )

@@ -15,14 +15,13 @@ import hashlib
 import html
 import json
 import re
-import tempfile
 from pathlib import Path
 
 from flashdl.formats import protobuf_wire
 from flashdl.formats.anki_collection import AnkiCollection, anki_schedule
 from flashdl.formats.anki_notes import render_card
 from flashdl.formats.keys import deck_key, key_from_id, note_card_key
-from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks
+from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks, new_staging
 from flashdl.formats.records import CardRecord, FormatError
 from flashdl.formats.safe_zip import SafeZip
 
@@ -125,7 +124,7 @@ def read_apkg(
     path = Path(path)
     today = today or dt.date.today()
     archive = SafeZip(data, path)
-    staging = tempfile.TemporaryDirectory(prefix="flashdl-import-")
+    staging = new_staging()
     try:
         version = _package_version(archive, path)
         names = archive.names()
@@ -163,6 +162,7 @@ def _read_collection(
 ) -> ParsedFile:
     notetypes = collection.notetypes()
     deck_names = collection.decks()
+    claimed_keys = collection.deck_keys()  # flashdl's own exports: the same decks again
     created = collection.creation_date() if with_scheduling else today
     media = _MediaStager(archive, _media_index(archive, path, modern_media), staging, modern_media)
     errors = RecordErrors(skip_invalid)
@@ -170,6 +170,7 @@ def _read_collection(
     cards_by_deck: dict[str, list[CardRecord]] = {}
     names: dict[str, str] = {}
     unsupported: dict[str, int] = {}
+    revlog = collection.revlog() if with_scheduling else {}
     for card in collection.cards():
         where = f"note {card.note_id}, card {card.ordinal + 1}"
         notetype = notetypes.get(card.notetype_id)
@@ -192,11 +193,12 @@ def _read_collection(
         key = note_card_key(key_from_id(card.guid or str(card.note_id)), card.ordinal,
                             cloze=notetype.is_cloze)
         schedule = anki_schedule(card, created, today) if with_scheduling else None
-        bucket = deck_key(deck_name)
+        bucket = claimed_keys.get(card.deck_id) or deck_key(deck_name)
         names.setdefault(bucket, deck_name)
         cards_by_deck.setdefault(bucket, []).append(CardRecord(
             key=key, front=rendered.front, back=rendered.back, tags=card.tags,
             kind=rendered.kind, schedule=schedule, where=where,
+            history=tuple(revlog.get(card.card_id, ())),
         ))
     for name, count in sorted(unsupported.items()):
         warnings.append(f"{path}: skipped {count} card(s) of note type {name!r} "

@@ -6,6 +6,9 @@ export their text (Anki cannot run flashdl's demos). The note guid is the flashd
 second export updates the notes in Anki instead of duplicating them, and importing the package
 back into flashdl finds the same cards.
 
+Each deck's flashdl key rides along in its Anki deck entry (``flashdlKey``, which Anki keeps and
+never shows), so importing the package back into the same store finds the same decks.
+
 With scheduling, every card that has an SM-2 state becomes an Anki review card with the same
 interval, ease (EF x 1000) and due date.
 """
@@ -29,6 +32,8 @@ from flashdl.formats.records import CardRecord, DeckRecord
 BASIC_MODEL_ID = 1_607_392_301
 CLOZE_MODEL_ID = 1_607_392_302
 _CLOZE_KEY = re.compile(r"-c(\d+)$")
+#: The field of an Anki deck entry that holds the flashdl deck key (read by ``anki_collection``).
+DECK_KEY_FIELD = "flashdlKey"
 
 
 def _models() -> tuple[Any, Any]:
@@ -106,6 +111,19 @@ def _schedule(db: sqlite3.Connection, decks: Sequence[DeckRecord], today: dt.dat
             )
 
 
+def _mark_deck_keys(db: sqlite3.Connection, decks: Sequence[DeckRecord]) -> None:
+    """Write each deck's flashdl key into its entry of the collection's deck list."""
+    import json
+
+    (raw,) = db.execute("SELECT decks FROM col").fetchone()
+    entries = json.loads(raw)
+    for deck in decks:
+        entry = entries.get(str(_deck_id(deck.key)))
+        if entry is not None:
+            entry[DECK_KEY_FIELD] = deck.key
+    db.execute("UPDATE col SET decks = ?", (json.dumps(entries),))
+
+
 def write_apkg(decks: Sequence[DeckRecord], path: Path, *, today: dt.date | None = None) -> int:
     """Write ``decks`` to ``path`` (atomically); return the number of notes written."""
     import genanki
@@ -137,11 +155,13 @@ def write_apkg(decks: Sequence[DeckRecord], path: Path, *, today: dt.date | None
             cursor = db.cursor()
             stamp = dt.datetime.now().timestamp()
             package.write_to_db(cursor, stamp, iter(range(int(stamp * 1000), 1 << 62)))
+            _mark_deck_keys(db, decks)
             _schedule(db, decks, today or dt.date.today())
             db.commit()
         finally:
             db.close()
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        partial.unlink(missing_ok=True)  # a leftover; "x" below never writes through a link
+        with open(partial, "xb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(db_name, "collection.anki2")
             archive.writestr("media", "{}")
         os.replace(partial, path)

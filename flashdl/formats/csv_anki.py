@@ -17,6 +17,18 @@ Without ``#columns`` a first row whose cells are all known column names (front, 
 answer, term, definition, tags, id, guid, key, deck, notetype; any case) is read as the column
 names instead of as a card. Without ``#separator`` the separator is sniffed from the first rows. Quoted fields may span lines.
 Card identity: the guid/id column, else the front of the card (deck + front).
+
+flashdl's own exports carry one more header line, ``#flashdl:{json}`` (Anki ignores header lines
+it does not know): the key of each deck by name, so that importing the export again finds the
+same decks, and the formula guard in use (below). With it, cells are read exactly as written.
+
+The formula guard: a cell a spreadsheet would run as a formula (it starts with ``= + - @``, a tab,
+a carriage return, or their full-width forms, which some locales also read as formulas) goes out
+with an invisible U+2060 WORD JOINER in front. A spreadsheet then sees text; Anki shows the cell
+as it was (the joiner has no width, nothing visible is added, unlike the usual ``'``); flashdl
+takes exactly one joiner off again. A cell that already starts with a joiner gets one more, so
+export then import gives every text back byte for byte. v0.1's ``#flashdl:formula-guard`` files
+(a ``'`` prefix) are still read.
 """
 
 from __future__ import annotations
@@ -38,10 +50,15 @@ SEPARATOR_NAMES = {
     "comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":",
 }
 SNIFF_ORDER = ("\t", ",", ";", "|")
-#: flashdl's CSV export prefixes cells that a spreadsheet would run as formulas with ``'``; this
-#: header line lets the importer take that prefix off again (Anki ignores unknown header lines).
-FORMULA_GUARD_HEADER = "#flashdl:formula-guard"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: v0.1's exports prefixed formula cells with ``'`` and said so with this line.
+LEGACY_GUARD_HEADER = "#flashdl:formula-guard"
+#: flashdl's own header line: ``#flashdl:`` + JSON (deck keys by name, the guard in use).
+FLASHDL_HEADER = "#flashdl:"
+#: What a spreadsheet runs as a formula: OWASP's list plus the full-width forms.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: The invisible mark the guard puts in front of such a cell (U+2060 WORD JOINER).
+GUARD_MARK = "\u2060"
+GUARD_NAME = "u2060"
 _HEADER = re.compile(r"^#([A-Za-z][A-Za-z ]*):(.*)$")
 _COLUMN_HEADERS = ("deck column", "tags column", "guid column", "notetype column")
 _ID_NAMES = {"id", "guid", "key", "note id"}
@@ -52,11 +69,50 @@ HEADER_NAMES = frozenset({
 })
 
 
+def guard(cell: str) -> str:
+    """``=1+1`` -> WORD JOINER + ``=1+1``: text to a spreadsheet, unchanged on screen in Anki."""
+    return GUARD_MARK + cell if cell.startswith((*FORMULA_STARTS, GUARD_MARK)) else cell
+
+
+def unguard(cell: str) -> str:
+    """The inverse of :func:`guard` (for files whose header says they use it)."""
+    return cell[1:] if cell.startswith(GUARD_MARK) else cell
+
+
+def flashdl_header(deck_keys: dict[str, str]) -> str:
+    """The ``#flashdl:`` header line of an export: deck name -> deck key, and the guard."""
+    import json
+
+    return FLASHDL_HEADER + json.dumps({"version": 1, "guard": GUARD_NAME, "decks": deck_keys},
+                                       ensure_ascii=True, sort_keys=True)
+
+
+def _claimed_keys(value: object) -> dict[str, str]:
+    """The deck keys a ``#flashdl:`` header names, valid ones only (a file is untrusted)."""
+    from flashdl.formats.toml_deck import ID_PATTERN
+
+    if not isinstance(value, dict):
+        return {}
+    return {name: key for name, key in value.items()
+            if isinstance(name, str) and isinstance(key, str) and ID_PATTERN.match(key)}
+
+
 class _Header:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.line_count = 0
-        self.formula_guard = False
+        self.legacy_guard = False
+        #: the ``#flashdl:`` header of a flashdl export (None for any other file)
+        self.flashdl: dict[str, object] | None = None
+
+    @property
+    def guarded(self) -> bool:
+        return self.flashdl is not None and self.flashdl.get("guard") == GUARD_NAME
+
+    def unguard(self, cell: str) -> str:
+        if self.guarded:
+            return unguard(cell)
+        return _legacy_unguard(cell) if self.legacy_guard else cell
 
 
 def split_lines(text: str) -> list[str]:
@@ -75,8 +131,16 @@ def _read_header(lines: list[str]) -> _Header:
     header = _Header()
     for line in lines:
         stripped = line.rstrip("\r\n")
-        if stripped == FORMULA_GUARD_HEADER:
-            header.formula_guard = True
+        if stripped == LEGACY_GUARD_HEADER:
+            header.legacy_guard = True
+        elif stripped.startswith(FLASHDL_HEADER + "{"):
+            import json
+
+            try:
+                value = json.loads(stripped[len(FLASHDL_HEADER):])
+            except ValueError:
+                value = None
+            header.flashdl = value if isinstance(value, dict) else None
         else:
             match = _HEADER.match(stripped)
             if not match:
@@ -100,14 +164,27 @@ def _separator(path: Path, raw: str) -> str:
     )
 
 
-def _sniff(lines: list[str]) -> str:
+def _field_too_large(path: Path, where: str) -> FormatError:
+    return FormatError(
+        path, where,
+        f"a field is larger than {FIELD_SIZE_LIMIT // (1024 * 1024)} MiB, the most flashdl reads "
+        "in one field",
+        hint="split that card's text, or check that this is the file you meant",
+    )
+
+
+def _sniff(lines: list[str], path: Path, offset: int = 0) -> str:
     """The separator that splits the first rows into the same number (>= 2) of columns."""
     sample = "".join(lines[:50])
     best, best_score = "\t", -1.0
     for candidate in SNIFF_ORDER:
         try:
             rows = [r for r in csv.reader(sample.splitlines(), delimiter=candidate) if any(r)]
-        except csv.Error:
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                number = next((i for i, line in enumerate(lines[:50], offset + 1)
+                               if len(line) > FIELD_SIZE_LIMIT // 4), offset + 1)
+                raise _field_too_large(path, f"line {number}") from exc
             continue
         if not rows:
             continue
@@ -133,7 +210,7 @@ def _column(path: Path, header: _Header, name: str) -> int | None:
     return value - 1
 
 
-def _unguard(cell: str) -> str:
+def _legacy_unguard(cell: str) -> str:
     if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
         return cell[1:]
     return cell
@@ -154,6 +231,8 @@ def _records(path: Path, lines: list[str], separator: str, offset: int) -> Itera
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise _field_too_large(path, f"line {start}") from exc
             raise FormatError(
                 path, f"line {start}", f"malformed CSV: {exc}",
                 hint='a field that starts with " must end with " (write "" for a quote inside it)',
@@ -163,7 +242,7 @@ def _records(path: Path, lines: list[str], separator: str, offset: int) -> Itera
 
 
 def _header_row(
-    records: Iterator[tuple[int, list[str]]], guard: bool,
+    records: Iterator[tuple[int, list[str]]], header: _Header,
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """Column names from an obvious header row (the first non-empty row, every cell a known
     column name such as ``front,back,tags``, followed by a card row), used like ``#columns:``;
@@ -171,7 +250,7 @@ def _header_row(
     pending: list[tuple[int, list[str]]] = []
     names: list[str] = []
     for start, row in records:
-        cells = [_unguard(c) if guard else c for c in row]
+        cells = [header.unguard(c) for c in row]
         if not "".join(cells).strip():
             pending.append((start, row))
             continue
@@ -231,7 +310,7 @@ def parse_anki_csv(
     data_lines = lines[header.line_count:]
     if "separator" in header.values:
         separator = _separator(path, header.values["separator"])
-    separator = separator or _sniff(data_lines)
+    separator = separator or _sniff(data_lines, path, header.line_count)
 
     html_flag = header.values.get("html", "").strip().lower()
     html: bool | None = {"true": True, "false": False}.get(html_flag)
@@ -243,7 +322,7 @@ def parse_anki_csv(
     if "columns" in header.values:
         names = [c.strip() for c in header.values["columns"].split(separator)]
     else:
-        names, records = _header_row(records, header.formula_guard)
+        names, records = _header_row(records, header)
     lowered = [n.lower() for n in names]
     for name, aliases in (("tags column", {"tags"}), ("deck column", {"deck"}),
                           ("guid column", _ID_NAMES), ("notetype column", {"notetype"})):
@@ -258,10 +337,16 @@ def parse_anki_csv(
     fast_basic = notetype_name is None or stock_notetype(notetype_name).name == "Basic"
     deck_col, tags_col = special["deck column"], special["tags column"]
     guid_col, notetype_col = special["guid column"], special["notetype column"]
-    guard = header.formula_guard
+    guarded = header.guarded or header.legacy_guard
+    # flashdl's own export: the text of every cell is exactly what the store held
+    verbatim = header.flashdl is not None and html is False
+    claimed = _claimed_keys(header.flashdl.get("decks")) if header.flashdl else {}
+    basic_fields = len(stock_notetype(notetype_name).fields)
+    extra_rows = extra_columns = 0
+    first_extra = ""
     for start, row in records:
-        if guard:
-            row = [_unguard(cell) for cell in row]
+        if guarded:
+            row = [header.unguard(cell) for cell in row]
         if not "".join(row).strip():
             continue
         where = f"line {start}"
@@ -284,15 +369,24 @@ def parse_anki_csv(
                 hint=f"separate them with {separator!r} or set #separator: in the first line",
             ))
             continue
+        wanted = (basic_fields if row_notetype == notetype_name
+                  else len(stock_notetype(row_notetype).fields))
+        if len(fields) > wanted and "".join(fields[wanted:]).strip():
+            extra_rows += 1
+            extra_columns += len(fields) - wanted
+            first_extra = first_extra or where
         if fast_basic and row_notetype == notetype_name and (html is False or (
             html is None and not looks_like_html(fields[0]) and not looks_like_html(fields[1])
         )):
-            rendered = [(0, tidy(fields[0]), tidy(fields[1]), "basic")]
+            if verbatim:
+                rendered = [(0, fields[0], fields[1], "basic")]
+            else:
+                rendered = [(0, tidy(fields[0]), tidy(fields[1]), "basic")]
         else:
             rendered = _render_note(path, where, row_notetype, fields, html, tags, deck_name, errors)
         key_name = deck_keys.get(deck_name)
         if key_name is None:
-            key_name = deck_keys[deck_name] = deck_key(deck_name)
+            key_name = deck_keys[deck_name] = claimed.get(deck_name) or deck_key(deck_name)
             deck_names.setdefault(key_name, deck_name)
         bucket = cards_by_deck.setdefault(key_name, [])
         several = len(rendered) > 1
@@ -309,4 +403,11 @@ def parse_anki_csv(
             bucket.append(CardRecord(key=key, front=front, back=back, tags=tags, kind=kind,
                                      where=card_where))
     decks = group_decks(cards_by_deck, deck_names, path)
-    return ParsedFile(path=path, format="csv", decks=decks, skipped=errors.skipped)
+    warnings = []
+    if extra_rows:
+        warnings.append(
+            f"{path}: {extra_columns} column(s) in {extra_rows} row(s) were ignored (from "
+            f"{first_extra}): those rows have more columns than their note type has fields"
+        )
+    return ParsedFile(path=path, format="csv", decks=decks, skipped=errors.skipped,
+                      warnings=warnings)

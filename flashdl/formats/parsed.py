@@ -8,6 +8,7 @@ keeps it for the report.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from pathlib import Path
 
@@ -54,6 +55,57 @@ class ParsedFile:
         if self.staging is not None:
             self.staging.cleanup()
             self.staging = None
+
+
+STAGING_PREFIX = "flashdl-import-"
+#: A staging folder without a live owner this old is what a killed import left behind.
+STALE_STAGING_SECONDS = 3600
+_OWNER = "owner.pid"
+
+
+def new_staging() -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for what an import unpacks (``flashdl-import-*``), after
+    removing those that killed imports left behind: their owner process is gone (or, without an
+    owner file, they are over an hour old)."""
+    prune_stale_staging()
+    staging = tempfile.TemporaryDirectory(prefix=STAGING_PREFIX)
+    (Path(staging.name) / _OWNER).write_text(str(os.getpid()), encoding="ascii")
+    return staging
+
+
+def prune_stale_staging(folder: Path | None = None) -> list[Path]:
+    import shutil
+    import time
+
+    folder = folder or Path(tempfile.gettempdir())
+    removed = []
+    for path in folder.glob(STAGING_PREFIX + "*"):
+        try:
+            if not path.is_dir() or path.is_symlink() or path.stat().st_uid != os.getuid():
+                continue
+            owner = path / _OWNER
+            if owner.is_file():
+                if _alive(int(owner.read_text(encoding="ascii").strip() or 0)):
+                    continue
+            elif time.time() - path.stat().st_mtime < STALE_STAGING_SECONDS:
+                continue
+            shutil.rmtree(path)
+            removed.append(path)
+        except (OSError, ValueError):
+            continue  # another import got there first, or not ours to remove
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def group_decks(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -40,6 +41,18 @@ class ImportedSchedule:
 
 
 @dataclasses.dataclass(frozen=True)
+class ImportedReview:
+    """One answer given in another application (Anki's revlog), on flashdl's 0-5 grade scale."""
+
+    external_id: int  # the other app's id of the answer (Anki: the revlog id, ms since 1970)
+    reviewed_at_ms: int  # when, in ms since 1970 (UTC)
+    day: dt.date  # the learner's day it counted for, in that app
+    grade: int
+    duration_ms: int
+    interval_before: int | None  # days; None for a card's very first answer
+
+
+@dataclasses.dataclass(frozen=True)
 class CardRecord:
     key: str
     front: str
@@ -50,6 +63,8 @@ class CardRecord:
     demo_params: dict[str, Any] | None = None
     source: str = ""
     schedule: ImportedSchedule | None = None
+    #: answers given in the app it came from (``--with-scheduling``), oldest first; not content
+    history: tuple[ImportedReview, ...] = dataclasses.field(default=(), compare=False, repr=False)
     #: where the record came from ("line 12", "note 3, card 2"), for error messages; not content
     where: str = dataclasses.field(default="", compare=False, repr=False)
 

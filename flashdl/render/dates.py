@@ -31,3 +31,15 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs:02d} s"
     return f"{secs} s"
+
+
+def interval_label(days: int) -> str:
+    """An interval as Anki's buttons show it: ``today``, ``1d``, ``29d``, ``2.3mo``, ``1.2y``
+    (a month is 30.4 days, a year 365; one decimal)."""
+    if days <= 0:
+        return "today"
+    if days < 30:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30.4:.1f}mo"
+    return f"{days / 365:.1f}y"

@@ -5,6 +5,13 @@ updates the easiness factor EF and then the interval (1, 6, then ceil(previous i
 a wrong answer (quality < 3) resets the repetition count and brings the card back the same day;
 a quality of 3 (or less) also asks for a same-day repeat until the learner gives a 4 or a 5.
 
+Same-day repeats are learning steps, not reviews (as in SuperMemo and Anki): a card that was
+already answered correctly today (its due date lies ahead) and is answered again the same day,
+from a quiz's "study missed" or an explicit card list, does not advance. A 4 or 5 leaves its
+state as it is, a 3 asks for one more repeat today, and below 3 it lapses as on any other day
+(forgetting it again the same day is real information). Without this rule a card answered 5 in
+the morning and once more in the afternoon would go from a 1-day to a 6-day interval in one day.
+
 EF only ever moves in whole hundredths (+0.10, 0, -0.14, floored at 1.30), so it is kept as an
 integer number of hundredths and ``ceil(interval x EF)`` is computed in integers. Floating point
 is not good enough here: where ``interval x EF`` is a whole number, float error can push the ceiling
@@ -78,6 +85,12 @@ class SM2State:
         return cls(repetitions=0, ef_hundredths=EF_START, interval=0, due=today)
 
     @property
+    def last_day(self) -> dt.date:
+        """The day of the answer that set this state (``due - interval`` holds for every state
+        :func:`review` makes; for an imported state it is the day the other app last showed it)."""
+        return self.due - dt.timedelta(days=self.interval)
+
+    @property
     def easiness(self) -> float:
         """The easiness factor EF (2.5 for a new card)."""
         return self.ef_hundredths / 100
@@ -131,6 +144,10 @@ def review(state: SM2State, quality: int, today: dt.date) -> SM2State:
         if q >= 4:
             return dataclasses.replace(state, needs_redrill=False)
         return state
+
+    if q >= 3 and state.repetitions > 0 and state.due > today and state.last_day == today:
+        # A same-day repeat of a card already passed today: a learning step, not a review.
+        return dataclasses.replace(state, needs_redrill=True) if q == 3 else state
 
     if q >= 3:
         ef = max(EF_FLOOR, state.ef_hundredths + ef_delta(q))

@@ -225,10 +225,12 @@ def _retention(session: Session, card_ids: Any) -> list[RetentionBucket]:
 
     from flashdl.store.models import ReviewLog
 
-    # Group by the raw (interval, grade) pairs, in index order; bucket them here.
-    stmt = select(ReviewLog.interval_before, ReviewLog.grade, func.count()).group_by(
-        ReviewLog.interval_before, ReviewLog.grade
-    )
+    # First answers of the day only: a redrill or a "study missed" the same day is not a test
+    # of memory after the interval. Group by the raw (interval, grade) pairs, in index order
+    # (ix_review_log_retention); bucket them here.
+    stmt = select(ReviewLog.interval_before, ReviewLog.grade, func.count()).where(
+        ReviewLog.first_of_day.is_(True)
+    ).group_by(ReviewLog.interval_before, ReviewLog.grade)
     totals = {label: [0, 0] for label, _, _ in INTERVAL_BUCKETS}
     for interval, grade, count in session.execute(_log_filter(stmt, card_ids)):
         label = bucket_label(interval)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from flashdl.render.terminal import clean
 from flashdl.stats.heatmap import build_heatmap
 from flashdl.stats.queries import FORECAST_DAYS, Stats
 from flashdl.study.wording import count
@@ -34,6 +35,9 @@ def percent(value: float | None) -> str:
 
 
 def table(rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    """Aligned columns. Cells are cleaned here (deck names come from files) because a coloured
+    report is written past the command line's cleaning boundary, with plotext's own escapes."""
+    rows = [[clean(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(
@@ -79,7 +83,7 @@ def render_text(stats: Stats, *, width: int = 80, color: bool = False) -> str:
     """The whole report. ``width`` is the terminal width the charts are drawn for."""
     width = max(60, min(width, 140))
     out: list[str] = []
-    scope = "all decks" if stats.decks is None else ", ".join(stats.decks)
+    scope = "all decks" if stats.decks is None else clean(", ".join(stats.decks))
     out.append(f"Statistics for {scope}, as of {stats.today.isoformat()}")
     out.append("")
     out.append(

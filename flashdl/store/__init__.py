@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    from flashdl.store.db import open_store as _open
+    from flashdl.store.opening import open_store as _open
 
     return _open(url, migrate=migrate)
 

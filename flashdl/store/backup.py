@@ -11,6 +11,21 @@ Retention (:func:`prune_backups`), with ``keep_daily`` and ``keep_weekly`` from 
 every backup from the newest ``keep_daily`` days that have backups is kept; of older days, the
 newest backup of each of the ``keep_weekly`` most recent ISO weeks is kept; the rest are deleted.
 Backups made by hand (``flashdl backup``, reason ``manual``) are never deleted automatically.
+
+Locking contract (see ``docs/data-safety.md``):
+
+* a **backup** is one read transaction on its own read-only connection (the online backup API
+  copying every page in one step). In WAL mode that is a snapshot: it never waits for a writer,
+  never blocks one, and holds exactly the transactions committed before it began. It is safe from
+  any thread or process, at any time;
+* a **restore** (:func:`restore_sqlite`) takes the store's write lock first (``BEGIN IMMEDIATE``,
+  the same lock every flashdl write takes), then lets its caller take the safety backup (a
+  snapshot, which now holds everything ever committed), then replaces the contents inside that
+  same write transaction, then commits. A writer that arrives meanwhile waits (busy timeout) and
+  then writes into the restored store; nothing it committed is in neither file.
+
+This module knows files only: no engine, no schema upgrade (``migrate`` uses it, not the other
+way round).
 """
 
 from __future__ import annotations
@@ -20,11 +35,14 @@ import datetime as dt
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flashdl import clock
 from flashdl.errors import StoreError
+from flashdl.store.ownership import REQUIRED_TABLES as REQUIRED_TABLES  # re-exported
+from flashdl.store.sqlite_file import connect_readonly, describe_os_error, sqlite_uri
 
 if TYPE_CHECKING:
     from flashdl.config import BackupPolicy
@@ -34,8 +52,6 @@ MANUAL = "manual"
 DAILY = "daily"
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[\w.-]+)\.sqlite3$")
-#: Tables every flashdl database has, whatever its schema revision.
-REQUIRED_TABLES = {"alembic_version", "decks", "cards", "review_states", "review_log"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,19 +73,20 @@ def _prefix(db_path: Path) -> str:
 def backup_sqlite(db_path: Path, dest_dir: Path, reason: str) -> Path:
     """Copy the live database ``db_path`` to ``dest_dir`` atomically; return the new file.
 
-    The copy is written to a ``.partial`` file and renamed only once complete, so a crash never
-    leaves something that looks like a backup but is not.
+    A consistent snapshot (see the locking contract above), written to a ``.partial`` file and
+    renamed only once complete, so a crash never leaves something that looks like a backup but
+    is not; what a killed backup leaves behind is pruned later (:func:`prune_backups`).
     """
     reason = re.sub(r"[^\w.-]+", "-", reason) or "backup"
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(dest_dir, "backups folder")
     dest = dest_dir / f"{_prefix(db_path)}-{clock.now().strftime(_STAMP)}-{reason}.sqlite3"
     tmp = dest.with_suffix(".partial")
     try:
-        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        src = connect_readonly(db_path)
         try:
             dst = sqlite3.connect(tmp)
             try:
-                src.backup(dst)
+                src.backup(dst)  # every page in one step: one read transaction, one snapshot
                 # A backup is a standalone file: no WAL beside it.
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
@@ -79,8 +96,9 @@ def backup_sqlite(db_path: Path, dest_dir: Path, reason: str) -> Path:
         _fsync(tmp)
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"could not back up {db_path} to {dest_dir}: {exc}") from exc
+        discard(tmp, tmp.with_name(tmp.name + "-journal"))
+        raise StoreError(f"could not back up {db_path} to {dest_dir}: {describe_os_error(exc, dest_dir)}",
+                         hint="free some space or make the folder writable, then try again") from exc
     return dest
 
 
@@ -90,6 +108,26 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def make_folder(folder: Path, what: str) -> None:
+    """``mkdir -p`` as one clear StoreError (read-only disk, a file in the way) instead of a
+    traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the {what} {folder}: {exc.strerror or exc}",
+                         hint="make it writable, or set FLASHDL_HOME to a writable folder") from exc
+
+
+def discard(*paths: Path) -> None:
+    """Remove leftovers of a failed write, never raising (an error handler must not fail: on a
+    read-only file system even unlinking a missing file raises)."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def list_backups(dest_dir: Path, db_path: Path | None = None) -> list[BackupInfo]:
@@ -151,7 +189,9 @@ def prune_backups(dest_dir: Path, db_path: Path, policy: BackupPolicy) -> list[P
     import time
 
     removed = []
-    for partial in dest_dir.glob(f"{_prefix(db_path)}-*.partial"):
+    partials = [*dest_dir.glob(f"{_prefix(db_path)}-*.partial"),
+                *dest_dir.glob(f"{_prefix(db_path)}-*.partial-journal")]
+    for partial in partials:
         try:
             if time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
                 partial.unlink()
@@ -198,98 +238,99 @@ def daily_backup(store: Store, today: dt.date | None = None) -> Path | None:
     return made
 
 
-def check_backup_file(backup: Path) -> str:
-    """Make sure ``backup`` is an intact flashdl database at a schema we know; return its revision.
+def restore_sqlite(
+    backup: Path, db_path: Path, *, under_lock: Callable[[], object] | None = None,
+    timeout: float = 30.0,
+) -> None:
+    """Replace the contents of the live database ``db_path`` with those of ``backup``.
 
-    Raises StoreError naming what is wrong, before anything is restored.
+    Takes the store's write lock first (``BEGIN IMMEDIATE``: it waits for a writer in progress),
+    calls ``under_lock`` (where the caller takes its safety backup: a snapshot that now holds
+    every committed write), then drops every table and recreates and fills them from ``backup``
+    inside that same transaction, and commits. Other connections see the old contents or the new,
+    never a mix; a crash before the commit leaves the old contents. A writer that comes during
+    the restore waits for it and then writes into the restored store.
     """
-    from flashdl.store.migrate import known_revisions
-
-    if not backup.is_file():
-        raise StoreError(f"there is no backup file {backup}", hint="list them with `flashdl backups`")
+    conn = sqlite3.connect(sqlite_uri(db_path), uri=True, timeout=timeout, isolation_level=None)
     try:
-        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        conn.execute("PRAGMA foreign_keys=OFF")  # dropping tables must not cascade
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("ATTACH DATABASE ? AS restored", (sqlite_uri(backup, mode="ro"),))
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
-            if result is None or result[0] != "ok":
-                raise StoreError(f"the backup {backup} is damaged ({result and result[0]})",
-                                 hint="pick another one from `flashdl backups`")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            missing = REQUIRED_TABLES - tables
-            if missing:
-                raise StoreError(f"{backup} is not a flashdl database "
-                                 f"(no {', '.join(sorted(missing))} table)",
-                                 hint="pick a file from `flashdl backups`")
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{backup} is not a flashdl database ({exc})",
-                         hint="pick a file from `flashdl backups`") from exc
-    revision = row[0] if row else None
-    if revision not in known_revisions():
-        raise StoreError(f"the backup {backup} has a schema ({revision}) this flashdl does not know",
-                         hint="restore it with the flashdl that made it, or upgrade flashdl")
-    return revision
+            if under_lock is not None:
+                under_lock()
+            _replace_contents(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
 
 
-def restore_sqlite(backup: Path, db_path: Path) -> None:
-    """Overwrite the live database with ``backup`` in one step, through the backup API.
-
-    The backup API copies every page inside one write transaction on ``db_path``: other
-    processes see the old database or the new one, never a mix, and a crash half-way leaves the
-    old one (its journal rolls the copy back).
-    """
-    try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(db_path, timeout=30)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"could not restore {db_path} from {backup}: {exc}") from exc
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def restore_backup(backup: Path, db_path: Path) -> Path | None:
-    """Check ``backup``, back up the current database, then restore. Returns the safety backup.
+def _replace_contents(conn: sqlite3.Connection) -> None:
+    """Inside the caller's write transaction: make ``main`` a copy of ``restored``."""
+    current = conn.execute(
+        "SELECT type, name FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    ).fetchall()
+    for kind, name in current:
+        if kind in ("view", "trigger"):
+            conn.execute(f"DROP {kind.upper()} IF EXISTS main.{_quoted(name)}")
+    for kind, name in current:
+        if kind == "table":
+            conn.execute(f"DROP TABLE IF EXISTS main.{_quoted(name)}")
+    wanted = conn.execute(
+        "SELECT type, name, sql FROM restored.sqlite_master WHERE sql IS NOT NULL"
+        " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid"
+    ).fetchall()
+    for kind, name, sql in wanted:
+        conn.execute(sql)  # unqualified CREATE: made in main
+        if kind != "table":
+            continue
+        columns = ", ".join(_quoted(row[1]) for row in conn.execute(
+            f"PRAGMA restored.table_info({_quoted(name)})"))
+        target = f"main.{_quoted(name)}"
+        try:  # rowids too, so that tables without an INTEGER PRIMARY KEY keep them
+            conn.execute(f"INSERT INTO {target} (rowid, {columns}) "
+                         f"SELECT rowid, {columns} FROM restored.{_quoted(name)}")
+        except sqlite3.OperationalError:  # WITHOUT ROWID
+            conn.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM restored.{_quoted(name)}")
+    has_sequence = conn.execute(
+        "SELECT 1 FROM restored.sqlite_master WHERE name = 'sqlite_sequence'").fetchone()
+    if has_sequence and conn.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+        conn.execute("DELETE FROM main.sqlite_sequence")
+        conn.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restored.sqlite_sequence")
+    version = conn.execute("PRAGMA restored.user_version").fetchone()[0]
+    conn.execute(f"PRAGMA main.user_version = {int(version)}")
 
-    The next ``open_store`` upgrades a backup made at an older schema (with its own backup).
-    """
-    from flashdl import config
 
-    check_backup_file(backup)
-    safety = None
-    if db_path.exists():
-        try:
-            safety = backup_sqlite(db_path, config.backups_dir(), "before-restore")
-        except StoreError:
-            # Too damaged to read page by page: keep its bytes as they are instead.
-            safety = _copy_raw(db_path, config.backups_dir())
-    try:
-        restore_sqlite(backup, db_path)
-    except StoreError:
-        _replace_file(backup, db_path)
-    return safety
-
-
-def _copy_raw(db_path: Path, dest_dir: Path) -> Path:
+def copy_raw(db_path: Path, dest_dir: Path) -> Path:
+    """The database file's bytes (and its WAL) as they are, for a file too damaged to read."""
     import shutil
 
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(dest_dir, "backups folder")
     stamp = clock.now().strftime(_STAMP)
     dest = dest_dir / f"{_prefix(db_path)}-{stamp}-before-restore-damaged.sqlite3"
-    shutil.copyfile(db_path, dest)
-    wal = db_path.with_name(db_path.name + "-wal")
-    if wal.exists():
-        shutil.copyfile(wal, dest.with_name(dest.name + "-wal"))
+    try:
+        shutil.copyfile(db_path, dest)
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, dest.with_name(dest.name + "-wal"))
+    except OSError as exc:
+        discard(dest)
+        raise StoreError(f"could not copy {db_path} to {dest_dir}: {describe_os_error(exc, dest_dir)}",
+                         hint="nothing was restored; free some space and try again") from exc
     return dest
 
 
-def _replace_file(backup: Path, db_path: Path) -> None:
+def replace_file(backup: Path, db_path: Path) -> None:
     """Restore by renaming a complete copy over the database file (for a file SQLite cannot
     open any more). The rename is atomic; the stale WAL and shared-memory files go first."""
     import shutil
@@ -302,5 +343,5 @@ def _replace_file(backup: Path, db_path: Path) -> None:
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
         os.replace(tmp, db_path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"could not restore {db_path} from {backup}: {exc}") from exc
+        discard(tmp)
+        raise StoreError(f"could not restore {db_path} from {backup}: {describe_os_error(exc, db_path)}") from exc

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from flashdl.errors import StoreError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import URL, Engine
     from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 30_000
@@ -44,7 +44,40 @@ def _sqlite_path(url: Any) -> Path | None:
     return Path(database)
 
 
-def create_db_engine(url_text: str) -> Engine:
+#: How long connecting to a database server may take before flashdl gives up (seconds);
+#: ``?connect_timeout=N`` in the URL (or PGCONNECT_TIMEOUT) overrides it.
+CONNECT_TIMEOUT_S = 10
+
+
+def _server_connect_args(url: URL) -> dict[str, Any]:
+    """A connect timeout for PostgreSQL unless the URL or the environment sets one: a server
+    that accepts the connection and never answers must not hang flashdl forever."""
+    import os
+
+    if url.get_backend_name() != "postgresql":
+        return {}
+    if "connect_timeout" in url.query or os.environ.get("PGCONNECT_TIMEOUT"):
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT_S}
+
+
+def server_error_message(exc: BaseException, url: URL) -> StoreError:
+    """One clear line for a database server that could not be reached or used."""
+    text = str(getattr(exc, "orig", exc)).strip()
+    where = url.render_as_string(hide_password=True)
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "timeout" in text.lower() or "timed out" in text.lower():
+        seconds = url.query.get("connect_timeout") or CONNECT_TIMEOUT_S
+        return StoreError(
+            f"the database server {server} did not answer within {seconds} s ({where})",
+            hint="check that the server is up and reachable; add ?connect_timeout=SECONDS to the "
+            "URL to wait longer",
+        )
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"cannot open the database {where}: {first}")
+
+
+def create_db_engine(url_text: str | URL) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -59,7 +92,7 @@ def create_db_engine(url_text: str) -> Engine:
 
     if url.get_backend_name() != "sqlite":
         try:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
         except Exception as exc:  # missing driver, bad options
             raise StoreError(f"cannot use the database {url.render_as_string()}: {exc}") from exc
         if url.get_backend_name() == "postgresql":
@@ -76,7 +109,17 @@ def create_db_engine(url_text: str) -> Engine:
         return engine
 
     path = _sqlite_path(url)
+    timeout_ms = busy_timeout_ms()
     if path is not None:
+        # Before the first connection: its set-up below switches the file to WAL, which must
+        # never happen to another program's database.
+        from flashdl.store.ownership import foreign_database_error
+        from flashdl.store.sqlite_file import inspect_file
+
+        schema = inspect_file(path, timeout=timeout_ms / 1000)
+        problem = schema and foreign_database_error(schema.tables, f"the database {path}")
+        if problem:
+            raise problem
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -84,7 +127,6 @@ def create_db_engine(url_text: str) -> Engine:
                 f"cannot create the data folder {path.parent}: {exc.strerror}",
                 hint="set FLASHDL_HOME to a writable folder",
             ) from exc
-    timeout_ms = busy_timeout_ms()
     engine = create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
@@ -117,6 +159,14 @@ def sqlite_error_message(exc: BaseException, where: str) -> StoreError:
         return StoreError(
             f"the database {where} is locked by another program",
             hint="close the other flashdl (or whatever holds it) and try again",
+        )
+    if "is full" in text or "disk I/O" in text:
+        from flashdl.store.sqlite_file import describe_os_error
+
+        return StoreError(
+            f"cannot write to the database {where}: {describe_os_error(exc, Path(where))}",
+            hint="free some space on that disk (or set FLASHDL_HOME to another folder) and try "
+            "again; nothing half-written was kept",
         )
     if "readonly" in text or "read-only" in text:
         return StoreError(
@@ -195,31 +245,3 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open the database at ``url`` (default: from config) and bring its schema to head."""
-    from sqlalchemy.exc import DBAPIError
-
-    from flashdl import config
-    from flashdl.store import migrate as migrations
-
-    url_text = config.database_url(url)
-    engine = create_db_engine(url_text)
-    store = Store(engine, url_text)
-    try:
-        if migrate:
-            migrations.ensure_schema(store)
-            if store.is_sqlite:
-                from flashdl.store.backup import daily_backup
-
-                daily_backup(store)  # first open of the day only; a directory listing otherwise
-    except DBAPIError as exc:
-        engine.dispose()
-        if store.is_sqlite:
-            raise sqlite_error_message(exc, store.display_name) from exc
-        raise StoreError(f"cannot open the database {store.display_name}: {exc.orig}") from exc
-    except BaseException:
-        engine.dispose()
-        raise
-    return store

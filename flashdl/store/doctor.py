@@ -173,7 +173,12 @@ def _fix_orphans(conn: Connection, orphans: dict[tuple[str, str, str], list[int]
     return done
 
 
-def _state_dict(row: Any) -> dict[str, Any]:
+FSRS_FIELDS = ("interval", "due", "lapses", "stability", "difficulty")
+
+
+def _state_dict(row: Any, scheduler: str = "sm2") -> dict[str, Any]:
+    if scheduler == "fsrs":
+        return {name: getattr(row, name) for name in FSRS_FIELDS}
     return {
         "repetitions": row.repetitions, "ef_hundredths": row.ef_hundredths,
         "interval": row.interval, "due": row.due, "needs_redrill": bool(row.needs_redrill),
@@ -181,7 +186,16 @@ def _state_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def _logged_state(state_after: dict[str, Any]) -> dict[str, Any] | None:
+def _logged_state(state_after: dict[str, Any], scheduler: str = "sm2") -> dict[str, Any] | None:
+    if scheduler == "fsrs":
+        from flashdl.scheduler.fsrs import FSRSState
+
+        try:
+            state = FSRSState.from_dict(state_after)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return {"interval": state.interval, "due": state.due, "lapses": state.lapses,
+                "stability": state.stability, "difficulty": state.difficulty}
     try:
         return {
             "repetitions": int(state_after["repetitions"]),
@@ -196,28 +210,36 @@ def _logged_state(state_after: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _review_states(conn: Connection, report: Report, fix: bool) -> None:
-    """Each answered card's state equals what its latest answer left."""
+    """Each answered card's state equals what its latest answer left, for answers taken by the
+    scheduler in use (a card whose latest answer was taken by the other scheduler, or imported,
+    got its state from a replay of the log when the learner switched or imported)."""
     from sqlalchemy import func, insert, select, update
 
-    from flashdl.store.models import ReviewLog, ReviewState
+    from flashdl.store.models import ReviewLog, ReviewState, SchedulerSettings
+    from flashdl.store.scheduling import NEW_SM2_COLUMNS, SETTINGS_ID
 
+    scheduler = conn.execute(select(SchedulerSettings.name).where(
+        SchedulerSettings.id == SETTINGS_ID)).scalar() or "sm2"
     latest = select(ReviewLog.card_id, func.max(ReviewLog.id).label("log_id")).group_by(
         ReviewLog.card_id
     ).subquery()
     rows = conn.execute(
         select(ReviewLog.card_id, ReviewLog.state_after, ReviewLog.reviewed_at,
-               *(getattr(ReviewState, name) for name in STATE_FIELDS))
+               ReviewState.card_id.label("has_state"),
+               *(getattr(ReviewState, name) for name in {*STATE_FIELDS, *FSRS_FIELDS}))
         .join(latest, latest.c.log_id == ReviewLog.id)
         .outerjoin(ReviewState, ReviewState.card_id == ReviewLog.card_id)
+        .where(ReviewLog.scheduler == scheduler)
     ).all()
     missing, differing, unreadable = [], [], []
     for row in rows:
-        logged = _logged_state(row.state_after) if isinstance(row.state_after, dict) else None
+        logged = (_logged_state(row.state_after, scheduler)
+                  if isinstance(row.state_after, dict) else None)
         if logged is None:
             unreadable.append(row.card_id)
-        elif row.repetitions is None:
+        elif row.has_state is None:
             missing.append((row.card_id, logged, row.reviewed_at))
-        elif _state_dict(row) != logged:
+        elif _state_dict(row, scheduler) != logged:
             differing.append((row.card_id, logged, row.reviewed_at))
     if unreadable:
         report.add("review log", PROBLEM,
@@ -235,8 +257,9 @@ def _review_states(conn: Connection, report: Report, fix: bool) -> None:
         else:
             for card_id, logged, when in items:
                 if items is missing:
-                    conn.execute(insert(ReviewState).values(card_id=card_id, last_review=when,
-                                                            **logged))
+                    conn.execute(insert(ReviewState).values(
+                        card_id=card_id, last_review=when,
+                        **({**NEW_SM2_COLUMNS, "needs_redrill": False, **logged})))
                 else:
                     conn.execute(update(ReviewState).where(ReviewState.card_id == card_id)
                                  .values(last_review=when, **logged))

@@ -56,3 +56,29 @@ def due_forecast(
     counts = {row[0]: row[1] for row in session.execute(stmt)}
     days_ahead = [first + dt.timedelta(days=i) for i in range(days)]
     return [(day, counts.get(day, 0)) for day in days_ahead]
+
+
+def left_today(
+    session: Session, today: dt.date, deck_keys: Sequence[str] | None = None
+) -> tuple[int, int]:
+    """(cards still due today, cards waiting for a same-day repeat) in these decks: what a
+    session ended early leaves for today. :func:`due_forecast` counts the first of them again
+    tomorrow, since a card not done today is still waiting then."""
+    from sqlalchemy import and_, case, func, or_, select
+
+    from flashdl.store.models import Card, Deck, ReviewState
+
+    shown_today = or_(Card.buried_until.is_(None), Card.buried_until <= today)
+    due_now = and_(shown_today, ReviewState.due <= today)
+    redrill = and_(shown_today, ReviewState.needs_redrill.is_(True), ReviewState.due > today)
+    stmt = (
+        select(func.coalesce(func.sum(case((due_now, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((redrill, 1), else_=0)), 0))
+        .select_from(ReviewState)
+        .join(Card, Card.id == ReviewState.card_id)
+        .where(Card.retired.is_(False), Card.suspended.is_(False))
+    )
+    if deck_keys is not None:
+        stmt = stmt.join(Deck, Deck.id == Card.deck_id).where(Deck.key.in_(list(deck_keys)))
+    due, redrills = session.execute(stmt).one()
+    return int(due), int(redrills)

@@ -63,6 +63,9 @@ class DeckOutcome:
     unchanged: int = 0
     skipped: int = 0
     scheduled: int = 0
+    #: answers of review history imported (Anki's revlog), and those already there before
+    answers_imported: int = 0
+    answers_known: int = 0
 
 
 @dataclasses.dataclass
@@ -326,6 +329,7 @@ def merge_deck(
     new_rows: list[tuple[Any, ...]] = []  # in CARD_COLUMNS order, as the driver takes them
     updates: list[dict[str, Any]] = []
     schedules: dict[str, Any] = {}  # card key -> ImportedSchedule
+    histories: dict[str, Any] = {}  # card key -> ImportedReview answers
     for record in deck.cards:
         found = existing.get(record.key)
         if found is not None and on_duplicate == "new":
@@ -357,6 +361,8 @@ def merge_deck(
                 outcome.updated += 1
         if with_scheduling and record.schedule is not None:
             schedules[record.key] = record.schedule
+        if with_scheduling and record.history:
+            histories[record.key] = record.history
     constants = {"deck_id": row.id, "suspended": False, "retired": False,
                  "created_at": now, "updated_at": now}
     for start in range(0, len(new_rows), CHUNK):
@@ -369,13 +375,23 @@ def merge_deck(
         session.execute(update(Card), updates[start:start + CHUNK])
     if progress:
         progress(len(deck.cards) - len(new_rows))
+    scheduled: dict[int, Any] = {}
     if schedules:
-        outcome.scheduled = _write_schedules(session, row.id, schedules, today)
+        scheduled = _write_schedules(session, row.id, schedules, today)
+        outcome.scheduled = len(scheduled)
+    if histories:
+        from flashdl.store.history_import import write_history
+
+        outcome.answers_imported, outcome.answers_known = write_history(
+            session, row.id, histories, scheduled)
     return outcome
 
 
-def _write_schedules(session: Session, deck_id: int, schedules: dict[str, Any], today: dt.date) -> int:
-    """ReviewState rows from imported scheduling, only for cards that have no history yet."""
+def _write_schedules(
+    session: Session, deck_id: int, schedules: dict[str, Any], today: dt.date
+) -> dict[int, Any]:
+    """ReviewState rows from imported scheduling, only for cards that have no history yet.
+    Returns ``{card id: the SM-2 state written}``."""
     from sqlalchemy import select
 
     from flashdl.store.models import Card, ReviewLog, ReviewState
@@ -391,17 +407,21 @@ def _write_schedules(session: Session, deck_id: int, schedules: dict[str, Any], 
         part = candidates[start:start + CHUNK]
         with_history.update(session.scalars(select(ReviewState.card_id).where(ReviewState.card_id.in_(part))))
         with_history.update(session.scalars(select(ReviewLog.card_id).where(ReviewLog.card_id.in_(part))))
+    from flashdl.scheduler.sm2 import SM2State
+
     columns = ("card_id", "repetitions", "ef_hundredths", "interval", "due", "lapses")
-    rows = [
-        (card_id, s.repetitions, s.ef_hundredths, s.interval,
-         today + dt.timedelta(days=s.due_offset_days), s.lapses)
+    written = {
+        card_id: SM2State(s.repetitions, s.ef_hundredths, s.interval,
+                          today + dt.timedelta(days=s.due_offset_days), False, s.lapses)
         for key, card_id in ids.items()
         if card_id not in with_history and (s := schedules[key]) is not None
-    ]
+    }
+    rows = [(card_id, s.repetitions, s.ef_hundredths, s.interval, s.due, s.lapses)
+            for card_id, s in written.items()]
     for start in range(0, len(rows), CHUNK):
         bulk_insert(session, ReviewState.__table__, columns, rows[start:start + CHUNK],
                     {"needs_redrill": False, "last_review": None})
-    return len(rows)
+    return written
 
 
 def _copy_media(parsed: Sequence[ParsedFile], report: ImportReport) -> None:

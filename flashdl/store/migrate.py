@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from flashdl.store.db import Store
 
 #: The newest revision in ``migrations/versions``. Update it with every new revision.
-SCHEMA_HEAD = "0003_redrill_index"
+SCHEMA_HEAD = "0005_scheduler"
 
 
 def current_revision(store: Store) -> str | None:
@@ -27,11 +27,15 @@ def current_revision(store: Store) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def has_user_tables(store: Store) -> bool:
+def table_names(store: Store) -> set[str]:
     from sqlalchemy import inspect
 
     with store.engine.connect().execution_options(flashdl_readonly=True) as conn:
-        return bool([t for t in inspect(conn).get_table_names() if t != "alembic_version"])
+        return set(inspect(conn).get_table_names())
+
+
+def has_user_tables(store: Store) -> bool:
+    return bool(table_names(store) - {"alembic_version"})
 
 
 def alembic_config() -> Any:
@@ -79,9 +83,15 @@ def upgrade(store: Store, target: str = "head") -> None:
 
 def ensure_schema(store: Store) -> None:
     """Create an empty database at head, or upgrade an older one with a backup taken first."""
+    from flashdl.store.ownership import foreign_database_error
+
     revision = current_revision(store)
     if revision == SCHEMA_HEAD:
         return
+    tables = table_names(store)
+    problem = foreign_database_error(tables, f"the database {store.display_name}")
+    if problem is not None:  # another program's tables: refused before anything is created
+        raise problem
     if revision is not None and revision not in known_revisions():
         raise StoreError(
             f"the database {store.display_name} was made by a newer flashdl "
@@ -90,7 +100,7 @@ def ensure_schema(store: Store) -> None:
         )
     backup = None
     path = store.sqlite_path
-    if path is not None and revision is not None and has_user_tables(store):
+    if path is not None and revision is not None and tables - {"alembic_version"}:
         from flashdl import config
         from flashdl.store.backup import backup_sqlite
 

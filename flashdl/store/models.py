@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -112,7 +115,13 @@ class Card(Base):
 
 
 class ReviewState(Base):
-    """The card's current SM-2 state. Exists once the card has been answered."""
+    """The card's current state under the scheduler in use. Exists once the card has been
+    answered (or imported with scheduling).
+
+    ``interval``, ``due``, ``needs_redrill`` and ``lapses`` are the scheduler's in use.
+    ``repetitions`` and ``ef_hundredths`` are SM-2's; under FSRS they keep the values SM-2 left
+    (a new card: 0 and 250). ``stability`` and ``difficulty`` are FSRS's, NULL under SM-2.
+    """
 
     __tablename__ = "review_states"
     __table_args__ = (
@@ -131,6 +140,8 @@ class ReviewState(Base):
     needs_redrill: Mapped[bool] = mapped_column(Boolean, default=False)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
 
     card: Mapped[Card] = relationship(back_populates="state")
 
@@ -143,7 +154,9 @@ class ReviewLog(Base):
         Index("ix_review_log_reviewed_at", "reviewed_at"),
         # statistics read these indexes only (migration 0002)
         Index("ix_review_log_day_duration", "review_day", "duration_ms"),
-        Index("ix_review_log_interval_grade", "interval_before", "grade"),
+        Index("ix_review_log_retention", "first_of_day", "interval_before", "grade"),
+        # an imported answer is stored once per card (migration 0005)
+        Index("ix_review_log_external", "card_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,17 +164,42 @@ class ReviewLog(Base):
     reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: the learner's local calendar day of the answer (what "today" was for the scheduler)
     review_day: Mapped[dt.date] = mapped_column(Date)
+    #: 0-5 on SM-2's scale whatever the scheduler (FSRS's Again/Hard/Good/Easy are 1/3/4/5)
     grade: Mapped[int] = mapped_column(Integer)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
-    #: "study" or "quiz"
+    #: "study", "quiz", or "import" (an answer given in another app, e.g. Anki's revlog)
     mode: Mapped[str] = mapped_column(String(10), default="study")
+    #: what computed ``state_after``: "sm2", "fsrs", or "anki" (imported; no state but on the
+    #: card's last imported answer, which holds the SM-2 state the import gave the card)
     scheduler: Mapped[str] = mapped_column(String(20), default="sm2")
-    #: None when the card was new
+    #: None when the card was new (for an imported answer: the first one Anki logged)
     state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     #: ``state_before["interval"]`` as a plain column for statistics; None when the card was new
     interval_before: Mapped[int | None] = mapped_column(Integer)
     state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
     session_id: Mapped[str | None] = mapped_column(String(40))
+    #: False when the card had already been answered that day (a redrill, a "study missed")
+    first_of_day: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: the answer's id in the app it was imported from (Anki's revlog id); None for flashdl's
+    external_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SchedulerSettings(Base):
+    """The learner's scheduler, one row (id 1). No row: SM-2, with FSRS's defaults kept ready."""
+
+    __tablename__ = "scheduler_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "sm2" or "fsrs"
+    name: Mapped[str] = mapped_column(String(10))
+    desired_retention: Mapped[float] = mapped_column(Float)
+    #: FSRS weights fitted to this learner's history; None: the library's defaults
+    weights: Mapped[list[float] | None] = mapped_column(JSON(none_as_null=True))
+    fuzz: Mapped[bool] = mapped_column(Boolean)
+    optimized_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: how many answers the weights were fitted on
+    optimized_reviews: Mapped[int | None] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuizAttempt(Base):

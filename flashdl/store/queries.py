@@ -21,10 +21,13 @@ class DeckCounts:
     name: str
     description: str
     total: int
+    #: new cards a session of this deck would introduce today (within the daily limits)
     new: int
     due: int
     redrill: int
     suspended: int
+    #: every card of the deck not yet seen
+    unseen: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -43,9 +46,16 @@ def _active(today: dt.date) -> Any:
     )
 
 
-def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
-    """Per deck: cards, new cards, reviews due today, same-day repeats pending, suspended."""
+def deck_counts(session: Session, today: dt.date, settings: Settings | None = None) -> list[DeckCounts]:
+    """Per deck: cards, new cards it would introduce today, reviews due today, same-day repeats
+    pending, suspended, and all its unseen cards. ``settings``: the daily limits (default: the
+    user's config.toml)."""
     from sqlalchemy import and_, case, func, or_, select
+
+    if settings is None:
+        from flashdl.config import load_settings
+
+        settings = load_settings()
 
     from flashdl.store.models import Card, Deck, ReviewState
 
@@ -59,6 +69,7 @@ def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
 
     stmt = (
         select(
+            Deck.id,
             Deck.key,
             Deck.name,
             Deck.description,
@@ -76,7 +87,16 @@ def deck_counts(session: Session, today: dt.date) -> list[DeckCounts]:
         .group_by(Deck.id)
         .order_by(Deck.name)
     )
-    return [DeckCounts(*row) for row in session.execute(stmt).all()]
+    done = done_today(session, today)
+    none = DoneToday()
+    all_done = DoneToday.total(done.values())
+    counts = []
+    for deck_id, key, name, description, total, unseen, due, redrill, suspended in session.execute(stmt):
+        _, new = served_today(due=due, unseen=unseen, deck_limits=settings.limits_for(key),
+                              limits=settings.limits, deck_done=done.get(deck_id, none),
+                              all_done=all_done)
+        counts.append(DeckCounts(key, name, description, total, new, due, redrill, suspended, unseen))
+    return counts
 
 
 def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
@@ -102,6 +122,60 @@ def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
     return keys
 
 
+@dataclasses.dataclass(frozen=True)
+class DoneToday:
+    """What a deck's daily limits have used up today, from the review log."""
+
+    #: cards answered today that had been answered before today (a card counts once a day)
+    reviewed: int = 0
+    #: cards answered today for the first time ever
+    introduced: int = 0
+
+    @staticmethod
+    def total(items: Any) -> DoneToday:
+        items = list(items)
+        return DoneToday(sum(d.reviewed for d in items), sum(d.introduced for d in items))
+
+
+def done_today(session: Session, today: dt.date) -> dict[int, DoneToday]:
+    """Per deck id, what was done today, in any session, process or machine: studying and
+    quizzes that update the schedule both count; answers imported from another app do not."""
+    from sqlalchemy import and_, func, select
+
+    from flashdl.store.models import Card, ReviewLog
+
+    new = ReviewLog.state_before.is_(None)
+    rows = session.execute(
+        select(
+            Card.deck_id,
+            func.count().filter(and_(ReviewLog.first_of_day.is_(True), ~new)),
+            func.count().filter(new),
+        )
+        .join(Card, Card.id == ReviewLog.card_id)
+        .where(ReviewLog.review_day == today, ReviewLog.mode != "import")
+        .group_by(Card.deck_id)
+    ).all()
+    return {deck_id: DoneToday(int(reviewed), int(introduced)) for deck_id, reviewed, introduced in rows}
+
+
+def served_today(
+    *, due: int, unseen: int, deck_limits: Any, limits: Any, deck_done: DoneToday, all_done: DoneToday
+) -> tuple[int, int]:
+    """(reviews, new cards) a session of this one deck serves today: :func:`study_queue`'s limits
+    (the deck's own within the global ones, less what was done today) for one deck."""
+    review_room = max(0, deck_limits.reviews_per_day - deck_done.reviewed)
+    total_room = max(0, limits.reviews_per_day - all_done.reviewed)
+    reviews = min(due, review_room, total_room)
+    new = min(
+        unseen,
+        max(0, deck_limits.new_per_day - deck_done.introduced),
+        max(0, limits.new_per_day - all_done.introduced),
+        review_room - reviews,
+        total_room - reviews,
+    )
+    return reviews, max(0, new)
+
+
 def study_queue(
     session: Session,
     today: dt.date,
@@ -110,9 +184,9 @@ def study_queue(
 ) -> list[int]:
     """Card ids for today's session: due reviews (most overdue first), pending same-day repeats,
     then new cards in deck order, within each deck's daily limits for reviews and new cards."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
-    from flashdl.store.models import Card, Deck, ReviewLog, ReviewState
+    from flashdl.store.models import Card, Deck, ReviewState
 
     deck_rows = session.execute(select(Deck.id, Deck.key).order_by(Deck.name)).all()
     if deck_keys is not None:
@@ -122,23 +196,9 @@ def study_queue(
     if not deck_ids:
         return []
 
-    done_today = dict(
-        (row[0], (row[1], row[2]))
-        for row in session.execute(
-            select(
-                Card.deck_id,
-                func.count(ReviewLog.id),
-                func.count(ReviewLog.id).filter(ReviewLog.state_before.is_(None)),
-            )
-            .join(Card, Card.id == ReviewLog.card_id)
-            .where(
-                ReviewLog.review_day == today,
-                ReviewLog.mode == "study",
-                Card.deck_id.in_(deck_ids),
-            )
-            .group_by(Card.deck_id)
-        ).all()
-    )
+    done = done_today(session, today)
+    none = DoneToday()
+    all_done = DoneToday.total(done.values())
 
     active = _active(today)
     reviews: list[tuple[dt.date, int, int]] = []
@@ -167,13 +227,12 @@ def study_queue(
     new_room: dict[int, int] = {}
     for deck_id, key in deck_rows:
         limits = settings.limits_for(key)
-        reviewed, introduced = done_today.get(deck_id, (0, 0))
-        review_room[deck_id] = max(0, limits.reviews_per_day - reviewed)
-        new_room[deck_id] = max(0, limits.new_per_day - introduced)
-    reviewed_total = sum(r for r, _ in done_today.values())
-    introduced_total = sum(n for _, n in done_today.values())
-    total_room = max(0, settings.limits.reviews_per_day - reviewed_total)
-    total_new_room = max(0, settings.limits.new_per_day - introduced_total)
+        deck_done = done.get(deck_id, none)
+        review_room[deck_id] = max(0, limits.reviews_per_day - deck_done.reviewed)
+        new_room[deck_id] = max(0, limits.new_per_day - deck_done.introduced)
+    # the global limits count what was done today in every deck, not only in these
+    total_room = max(0, settings.limits.reviews_per_day - all_done.reviewed)
+    total_new_room = max(0, settings.limits.new_per_day - all_done.introduced)
 
     queue: list[int] = []
     for _due, card_id, deck_id in reviews:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flashdl.errors import FlashdlError, UsageError
-from flashdl.scheduler.sm2 import SM2State, review
+from flashdl.scheduler.choice import again_today, state_from_dict
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from flashdl.scheduler.choice import SchedulerChoice, State
     from flashdl.store.db import Store
 
 
@@ -20,50 +21,39 @@ class Answer:
     log_id: int
     card_id: int
     grade: int
-    before: SM2State | None
-    after: SM2State
+    before: State | None
+    after: State
+    #: the scheduler wants the card again today (a lapse, Again, SM-2's repeat after a 3)
+    again_today: bool = False
 
 
-def _state_from_row(row: Any) -> SM2State:
-    return SM2State(
-        repetitions=row.repetitions,
-        ef_hundredths=row.ef_hundredths,
-        interval=row.interval,
-        due=row.due,
-        needs_redrill=row.needs_redrill,
-        lapses=row.lapses,
-    )
-
-
-def load_state(session: Session, card_id: int) -> SM2State | None:
+def load_state(session: Session, card_id: int, choice: SchedulerChoice | None = None) -> State | None:
+    """The card's state under ``choice`` (default: the learner's scheduler); None if new."""
     from flashdl.store.models import ReviewState
+    from flashdl.store.scheduling import load_choice, state_from_row
 
     row = session.get(ReviewState, card_id)
-    return None if row is None else _state_from_row(row)
+    if row is None:
+        return None
+    return state_from_row(row, choice or load_choice(session))
 
 
-def _write_state(session: Session, card_id: int, state: SM2State | None, when: dt.datetime | None) -> None:
+def write_state(session: Session, card_id: int, state: State | None, when: dt.datetime | None) -> None:
+    """Set the card's row to ``state`` (None deletes it: the card is new again)."""
     from sqlalchemy import delete, insert, update
 
     from flashdl.store.models import ReviewState
+    from flashdl.store.scheduling import NEW_SM2_COLUMNS, state_columns
 
     if state is None:
         session.execute(delete(ReviewState).where(ReviewState.card_id == card_id))
         return
-    values = dict(
-        repetitions=state.repetitions,
-        ef_hundredths=state.ef_hundredths,
-        interval=state.interval,
-        due=state.due,
-        needs_redrill=state.needs_redrill,
-        lapses=state.lapses,
-        last_review=when,
-    )
+    values = {**state_columns(state), "last_review": when}
     result = session.execute(
         update(ReviewState).where(ReviewState.card_id == card_id).values(**values)
     )
     if result.rowcount == 0:
-        session.execute(insert(ReviewState).values(card_id=card_id, **values))
+        session.execute(insert(ReviewState).values(card_id=card_id, **{**NEW_SM2_COLUMNS, **values}))
 
 
 def record_answer(
@@ -77,20 +67,34 @@ def record_answer(
     mode: str = "study",
     session_id: str | None = None,
 ) -> Answer:
-    """Grade a card with SM-2 and log it, in one committed transaction."""
+    """Grade a card (0-5, FSRS's buttons being 1/3/4/5) with the learner's scheduler and log it,
+    in one committed transaction.
+
+    The steps, in order: lock the card, read the scheduler and the card's state, compute the new
+    state, write state and log. A rule that reacts to an answer (a leech, say) belongs after the
+    log row is written, inside the same transaction."""
     from sqlalchemy import insert, select
 
-    from flashdl.store.models import Card, ReviewLog, utcnow
+    from flashdl.store.models import Card, ReviewLog, ReviewState, utcnow
+    from flashdl.store.scheduling import load_choice, logged_state, state_from_row
 
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
+        raise UsageError(f"a grade is an integer from 0 to 5, got {grade!r}")
     now = now or utcnow()
     with store.write() as session:
         # FOR UPDATE: on PostgreSQL, two processes answering one card take turns (SQLite's
         # BEGIN IMMEDIATE already serialises writers); otherwise both read the same state.
         if session.scalar(select(Card.id).where(Card.id == card_id).with_for_update()) is None:
             raise UsageError(f"there is no card with id {card_id}")
-        before = load_state(session, card_id)
-        after = review(before or SM2State.new(today), grade, today)
-        _write_state(session, card_id, after, now)
+        choice = load_choice(session)
+        row = session.get(ReviewState, card_id)
+        before = None if row is None else state_from_row(row, choice)
+        after = choice.review(before, grade, today, card_id=card_id)
+        answered_today = session.scalar(
+            select(ReviewLog.id).where(ReviewLog.card_id == card_id, ReviewLog.review_day == today).limit(1)
+        )
+        before_dict = None if before is None else logged_state(before, row)
+        write_state(session, card_id, after, now)
         log_id = session.execute(
             insert(ReviewLog)
             .values(
@@ -100,26 +104,30 @@ def record_answer(
                 grade=grade,
                 duration_ms=max(0, int(duration_ms)),
                 mode=mode,
-                scheduler="sm2",
-                state_before=None if before is None else before.to_dict(),
+                scheduler=choice.name,
+                state_before=before_dict,
                 interval_before=None if before is None else before.interval,
                 state_after=after.to_dict(),
                 session_id=session_id,
+                first_of_day=answered_today is None,
             )
             .returning(ReviewLog.id)
         ).scalar_one()
-    return Answer(log_id=log_id, card_id=card_id, grade=grade, before=before, after=after)
+    return Answer(log_id=log_id, card_id=card_id, grade=grade, before=before, after=after,
+                  again_today=again_today(after, today))
 
 
 def undo_answer(store: Store, log_id: int) -> int:
     """Take an answer back: the card's state is restored and the log row removed.
 
-    Only a card's latest answer can be undone (anything else would rewrite history).
-    Returns the card id.
+    Only a card's latest answer can be undone (anything else would rewrite history). An answer
+    taken by another scheduler than the one now in use (the learner switched since) is undone by
+    replaying the card's remaining log. Returns the card id.
     """
     from sqlalchemy import delete, func, select
 
     from flashdl.store.models import Card, ReviewLog
+    from flashdl.store.scheduling import load_choice
 
     with store.write() as session:
         row = session.get(ReviewLog, log_id)
@@ -131,15 +139,24 @@ def undo_answer(store: Store, log_id: int) -> int:
         )
         if latest != log_id:
             raise FlashdlError(f"answer {log_id} is not the card's latest; undo the later ones first")
-        before = None if row.state_before is None else SM2State.from_dict(row.state_before)
+        choice = load_choice(session)
         previous_time = session.scalar(
             select(func.max(ReviewLog.reviewed_at)).where(
                 ReviewLog.card_id == row.card_id, ReviewLog.id != log_id
             )
         )
         card_id = row.card_id
-        _write_state(session, card_id, before, previous_time)
+        same_scheduler = row.scheduler == choice.name
+        before = None
+        if same_scheduler and row.state_before is not None:
+            before = state_from_dict(row.state_before)
         session.execute(delete(ReviewLog).where(ReviewLog.id == log_id))
+        if same_scheduler:
+            write_state(session, card_id, before, previous_time)
+        else:
+            from flashdl.store.replay import replay_cards
+
+            replay_cards(session, choice, [card_id])
     return card_id
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flashdl.config import Settings
-    from flashdl.scheduler.sm2 import SM2State
+    from flashdl.scheduler.choice import SchedulerChoice, State
     from flashdl.store.db import Store
 
 
@@ -34,16 +34,17 @@ class StudyCard:
     demo_params: dict[str, Any]
     suspended: bool
     buried_until: dt.date | None
-    #: None while the card is new
-    state: SM2State | None
+    #: None while the card is new; the state of the learner's scheduler
+    state: State | None
 
     @property
     def is_new(self) -> bool:
         return self.state is None
 
 
-def load_card(store: Store, card_id: int) -> StudyCard | None:
-    """The card with id ``card_id`` (None if it no longer exists)."""
+def load_card(store: Store, card_id: int, scheduler: SchedulerChoice | None = None) -> StudyCard | None:
+    """The card with id ``card_id`` (None if it no longer exists), its state as ``scheduler``
+    (default: the learner's) sees it."""
     from sqlalchemy import select
 
     from flashdl.store.models import Card, Deck
@@ -70,8 +71,16 @@ def load_card(store: Store, card_id: int) -> StudyCard | None:
             demo_params=dict(card.demo_params or {}),
             suspended=card.suspended,
             buried_until=card.buried_until,
-            state=load_state(session, card.id),
+            state=load_state(session, card.id, scheduler),
         )
+
+
+def load_scheduler(store: Store) -> SchedulerChoice:
+    """The learner's scheduler (what the grade buttons offer and preview)."""
+    from flashdl.store.scheduling import load_choice
+
+    with store.read() as session:
+        return load_choice(session)
 
 
 def todays_queue(

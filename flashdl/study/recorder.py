@@ -50,7 +50,9 @@ class StudyRecorder:
             mode="study",
             session_id=self.session_id,
         )
-        return self.session.answer(grade, token=saved.log_id, duration_ms=duration_ms)
+        return self.session.answer(
+            grade, token=saved.log_id, duration_ms=duration_ms, requeue=saved.again_today
+        )
 
     def suspend(self, card: StudyCard) -> Step:
         """Suspend the current card: it stops coming up, in this session and later."""

@@ -115,14 +115,17 @@ class StudySession:
             raise IndexError("the session has no card left")
         return self._queue[0]
 
-    def answer(self, grade: int, *, token: object = None, duration_ms: int = 0) -> Step:
-        """Record that the current card was graded ``grade``; a grade below 4 re-queues it."""
+    def answer(
+        self, grade: int, *, token: object = None, duration_ms: int = 0, requeue: bool | None = None
+    ) -> Step:
+        """Record that the current card was graded ``grade`` and re-queue it if ``requeue`` (the
+        scheduler wants it again today); when not told, a grade below 4 re-queues it (SM-2)."""
         if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
             raise ValueError(f"grade must be an integer from 0 to 5, got {grade!r}")
         card_id = self._current_or_fail()
         before = tuple(self._queue)
         self._queue.pop(0)
-        requeued = grade < PASSING_GRADE
+        requeued = grade < PASSING_GRADE if requeue is None else requeue
         if requeued:
             self._queue.insert(min(self._redrill_gap, len(self._queue)), card_id)
         step = Step("answer", card_id, token, before, grade, max(0, duration_ms), requeued)

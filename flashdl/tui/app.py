@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.worker import Worker, WorkerState
 
 from flashdl.errors import FlashdlError, StoreError, UsageError
+from flashdl.tui.safe_text import TerminalSafe
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -75,6 +77,12 @@ class FlashdlApp(App[None]):
         self.error: FlashdlError | None = None
         self._closed = False
         self._given_store = store
+        self._terminal_safe = TerminalSafe()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the terminal boundary: nothing this app draws can carry a
+        control character from a deck to the terminal (see ``flashdl.tui.safe_text``)."""
+        return [*super().get_line_filters(), self._terminal_safe]
 
     def on_mount(self) -> None:
         if self.initial != "study" or self._given_store is None:

@@ -34,6 +34,8 @@ HELP_SECTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("Space, Enter", "show the answer (exercises: check what you typed)"),
             ("0 1 2", f"grade it wrong: {_grades(range(0, 3))}"),
             ("3 4 5", f"grade it right: {_grades(range(3, 6))}"),
+            ("1 2 3 4", "under FSRS (flashdl scheduler use fsrs): Again, Hard, Good, Easy"),
+            ("Space, Enter", "once the answer shows: grade 4 (Good under FSRS)"),
             ("Enter", "accept the suggested grade (exercises)"),
             ("u", "undo the last answer, suspension or burial; again and again"),
             ("s", "suspend the card: it stops coming up"),

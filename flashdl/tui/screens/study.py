@@ -29,6 +29,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from flashdl.errors import FlashdlError
+from flashdl.scheduler.choice import FSRS_BUTTONS, SchedulerChoice, interval_text
 from flashdl.scheduler.sm2 import QUALITY_LABELS
 from flashdl.study.recorder import StudyRecorder
 from flashdl.study.session import StudySession
@@ -57,9 +58,18 @@ class StudyScreen(Screen[None]):
     BINDINGS = [
         Binding("space,enter", "reveal", "Show answer", id="study.reveal"),
         Binding("enter", "accept_suggested", "Accept grade", id="study.accept"),
+        # after the reveal, Space/Enter answer 4 ("right, hesitant" under SM-2, Good under FSRS)
+        Binding("space,enter", "grade_default", "4 / Good", id="study.grade_default"),
+        # SM-2's six grades, or FSRS's four buttons (keys 1-4 for grades 1, 3, 4, 5): whichever
+        # the learner's scheduler has (check_action hides the other set)
         *(
             Binding(str(g), f"grade({g})", QUALITY_LABELS[g], id=f"study.grade_{g}", group=GRADE_KEYS)
             for g in range(6)
+        ),
+        *(
+            Binding(b.key, f"fsrs_grade({b.grade})", b.label, id=f"study.fsrs_{b.label.lower()}",
+                    group=GRADE_KEYS)
+            for b in FSRS_BUTTONS
         ),
         # The demo panel's header names these keys; the footer keeps its room for the grades.
         Binding("r", "demo('rerun')", "Re-run demo", id="study.demo_rerun", show=False),
@@ -94,6 +104,8 @@ class StudyScreen(Screen[None]):
         #: the card expected next, read ahead of time (see :meth:`_prepare_ahead`)
         self._upcoming: StudyCard | None = None
         self.phase: Phase = "loading"
+        #: the learner's scheduler, read with the queue: which buttons, what they would do
+        self.scheduler = SchedulerChoice()
         self.suggested_grade: int | None = None
         self._exercise_seeds = exercise_seeds or random.SystemRandom()
         self._demo_seed = demo_seed
@@ -129,19 +141,22 @@ class StudyScreen(Screen[None]):
         self._set_phase("loading")
         self.run_worker(self._read_queue, thread=True, name="study-queue", exit_on_error=False)
 
-    def _read_queue(self) -> list[int]:
+    def _read_queue(self) -> tuple[SchedulerChoice, list[int]]:
         from flashdl.config import load_settings
-        from flashdl.study.cards import existing_cards, todays_queue
+        from flashdl.study.cards import existing_cards, load_scheduler, todays_queue
 
+        scheduler = load_scheduler(self.store)
         if self.card_ids is not None:
-            return existing_cards(self.store, self.card_ids)
-        return todays_queue(self.store, self.today, load_settings(), self.deck_keys)
+            return scheduler, existing_cards(self.store, self.card_ids)
+        return scheduler, todays_queue(self.store, self.today, load_settings(), self.deck_keys)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "study-queue":
             return
         if event.state == WorkerState.SUCCESS:
-            self.session = StudySession(event.worker.result, clock=self._clock)
+            self.scheduler, queue = event.worker.result
+            await self.query_one(GradeBar).use_buttons(self.scheduler.buttons)
+            self.session = StudySession(queue, clock=self._clock)
             self.recorder = StudyRecorder(self.store, self.session, today=self.today)
             await self.show_current()
         elif event.state == WorkerState.ERROR:
@@ -176,7 +191,7 @@ class StudyScreen(Screen[None]):
         if upcoming is not None and upcoming.id == session.current:
             card = upcoming  # read while the learner was on the previous card
         while session.current is not None and card is None:
-            card = load_card(self.store, session.current)
+            card = load_card(self.store, session.current, self.scheduler)
             if card is None:  # deleted behind our back (another flashdl, an import)
                 session.drop_current()
         self.card = card
@@ -222,7 +237,7 @@ class StudyScreen(Screen[None]):
         if len(queue) < 2 or self.card is not card:
             return
         try:
-            upcoming = load_card(self.store, queue[1])
+            upcoming = load_card(self.store, queue[1], self.scheduler)
         except FlashdlError:  # only a head start: the card is read again when its turn comes
             return
         if upcoming is not None and self.card is card:
@@ -290,7 +305,9 @@ class StudyScreen(Screen[None]):
         if self.phase != "front" or self.card is None:
             return
         self.suggested_grade = suggested
-        self.query_one(GradeBar).suggest(suggested)
+        bar = self.query_one(GradeBar)
+        bar.suggest(suggested)
+        bar.show_intervals(self._intervals(self.card))
         await self.backs.show(self.card.back)
         self._set_phase("answer")
         if self.card.kind == "demonstrate" and self.card.demo_name:
@@ -309,6 +326,14 @@ class StudyScreen(Screen[None]):
         answer.add_class("-with-demo")
         await answer.mount(panel)
         self.refresh_bindings()
+
+    def _intervals(self, card: StudyCard) -> dict[int, str]:
+        """What each grade would do to this card: the scheduler's own answer, in words."""
+        try:
+            outcomes = self.scheduler.outcomes(card.state, self.today, card_id=card.id)
+        except (ValueError, TypeError):  # a state the scheduler cannot read: no labels
+            return {}
+        return {grade: interval_text(state, self.today) for grade, state in outcomes.items()}
 
     async def on_exercise_panel_checked(self, event: ExercisePanel.Checked) -> None:
         await self.reveal(event.suggested_grade)
@@ -351,7 +376,11 @@ class StudyScreen(Screen[None]):
         if action == "accept_suggested":
             return self.phase == "answer" and self.suggested_grade is not None
         if action == "grade":
-            return self.phase == "answer"
+            return self.phase == "answer" and not self.scheduler.is_fsrs
+        if action == "fsrs_grade":
+            return self.phase == "answer" and self.scheduler.is_fsrs
+        if action == "grade_default":
+            return self.phase == "answer" and self.suggested_grade is None
         if action in ("suspend", "bury"):
             return self.phase in ("front", "answer")
         if action == "undo":
@@ -364,6 +393,12 @@ class StudyScreen(Screen[None]):
     async def action_accept_suggested(self) -> None:
         if self.suggested_grade is not None:
             await self.action_grade(self.suggested_grade)
+
+    async def action_fsrs_grade(self, grade: int) -> None:
+        await self.action_grade(grade)
+
+    async def action_grade_default(self) -> None:
+        await self.action_grade(self.scheduler.default_grade)
 
     async def action_grade(self, grade: int) -> None:
         """Write the answer (committed), then move on."""
@@ -430,7 +465,8 @@ class StudyScreen(Screen[None]):
 
         assert self.session is not None
         summary = SummaryScreen(
-            self.store, self.session.stats(), today=self.today, deck_keys=self.deck_keys
+            self.store, self.session.stats(), today=self.today, deck_keys=self.deck_keys,
+            unfinished=len(set(self.session.queue)),
         )
         self.app.push_screen(summary, self._after_summary)
 
