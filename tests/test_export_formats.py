@@ -19,6 +19,7 @@ from flashdl.formats.csv_export import write_anki_csv
 from flashdl.formats.load import ReadOptions, read_deck_file
 from flashdl.formats.records import CardRecord, DeckRecord, ImportedSchedule
 from flashdl.formats.toml_deck import read_toml_deck
+from flashdl.render.card import plain_text
 from flashdl.resources import decks_dir
 from flashdl.store.models import Deck
 
@@ -82,12 +83,13 @@ def test_csv_export_has_anki_headers_and_neutralized_formulas(mixed, tmp_path):
     assert main(["export", mixed, "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith(
-        '#separator:Comma\n#html:false\n#flashdl:{"decks": {"Mixed": "mixed"}, "guard": "u2060", '
-        '"version": 1}\n#notetype:Basic\n'
-        "#columns:id,Front,Back,Tags,Deck\n#guid column:1\n#tags column:4\n#deck column:5\n"
+        '#separator:Comma\n#html:true\n#flashdl:{"decks": {"Mixed": "mixed"}, "guard": "u2060", '
+        '"version": 1}\n#columns:id,Note type,Front,Back,Tags,Deck,flashdl\n'
+        "#guid column:1\n#notetype column:2\n#tags column:5\n#deck column:6\n"
     )
-    assert f",{GUARD_MARK}=SUM(A1:A9),{GUARD_MARK}-1 is @not a formula,spreadsheet risk,Mixed\n" in text
-    assert '"Multi-line, with ""quotes""","line one\nline two"' in text
+    assert f",Basic,{GUARD_MARK}=SUM(A1:A9),{GUARD_MARK}-1 is @not a formula,spreadsheet risk,Mixed," in text
+    # the answer's two source lines are one Markdown paragraph: one line of HTML
+    assert '"Multi-line, with &quot;quotes&quot;",line one line two' in text
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(x)", "\tx", "\rx", "\uff1d1", GUARD_MARK])
@@ -101,9 +103,9 @@ def test_csv_export_reimports_to_the_same_cards(mixed, store, tmp_path, capsys):
     main(["export", mixed, "-o", str(out)])
     parsed = read_deck_file(out, ReadOptions())
     [deck] = parsed.decks
-    assert [(c.front, c.back) for c in deck.cards][:2] == [
+    assert [(plain_text(c.front), plain_text(c.back)) for c in deck.cards][:2] == [
         ("=SUM(A1:A9)", "-1 is @not a formula"), ('Multi-line, with "quotes"', "line one\nline two"),
-    ]
+    ]  # the exact Markdown comes back from the export's flashdl column
     with store.read() as session:
         stored = session.scalars(select(Deck).where(Deck.key == mixed)).one()
         keys = [c.key for c in sorted(stored.cards, key=lambda c: c.position)]
@@ -143,15 +145,15 @@ def test_apkg_export_opens_in_anki_and_comes_back_unchanged(mixed, store, tmp_pa
     capsys.readouterr()
     assert main(["import", str(out), "--dry-run"]) == 0
     report = capsys.readouterr().out
-    assert "mixed: 0 would be added, 1 would be updated, 2 would be unchanged" in report
-    # the one update: the demonstrate card comes back as its text (Anki has no demos)
+    # the demonstrate card comes back with its demo, every text exactly as it was
+    assert "mixed: 0 would be added, 0 would be updated, 3 would be unchanged" in report
     pytest.importorskip("anki")
     from fixtures.import_kit import anki_notes_in
 
     notes = anki_notes_in(out, tmp_path / "anki")
-    fields = {tuple(f) for _, f, _ in notes}
+    fields = {tuple(f[:2]) for _, f, _ in notes}
     assert ("Show inverted dropout.", "Kept units are scaled by 1/(1-p).") in fields
-    assert ("Multi-line, with \"quotes\"", "line one<br>line two") in fields
+    assert ("Multi-line, with &quot;quotes&quot;", "line one line two") in fields
 
 
 def test_cloze_cards_export_as_anki_cloze_notes(tmp_path):
@@ -233,7 +235,7 @@ def test_csv_writer_uses_tabs_for_tsv(tmp_path):
     deck = DeckRecord("d", "D", "", (CardRecord("k", "a,b", "c"),))
     text = write_anki_csv([deck], separator="\t")
     assert text.splitlines()[0] == "#separator:Tab"
-    assert text.splitlines()[-1] == "k\ta,b\tc\t\tD"
+    assert text.splitlines()[-1].startswith("k\tBasic\ta,b\tc\t\tD\t")
     path = Path(tmp_path / "d.tsv")
     path.write_text(text, encoding="utf-8")
     assert read_deck_file(path, ReadOptions()).decks[0].cards[0].front == "a,b"

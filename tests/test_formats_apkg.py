@@ -30,9 +30,9 @@ EXPECTED = {
     ],
     "dl-basics": [
         ("guid-cloze-1-c1", "[...] zeroes units with probability p",
-         "**Dropout** zeroes units with probability p\nSrivastava 2014", {"dl"}, "cloze"),
+         "**Dropout** zeroes units with probability p\\\nSrivastava 2014", {"dl"}, "cloze"),
         ("guid-cloze-1-c2", "Dropout zeroes units with probability [a symbol]",
-         "Dropout zeroes units with probability **p**\nSrivastava 2014", {"dl"}, "cloze"),
+         "Dropout zeroes units with probability **p**\\\nSrivastava 2014", {"dl"}, "cloze"),
         ("guid-media-1", f"What is this? ![]({safe_media_name('cat.png', CAT_PNG)})",
          "A cat picture", set(), "basic"),
         ("guid-missing-media", "Play it [sound:missing.mp3]", "A sound that is not packaged",
@@ -157,7 +157,7 @@ def test_custom_note_type_templates_are_rendered(tmp_path):
     assert cards == [
         ("w1", "**ephemeral**", "short-lived (no example)"),
         ("w1-2", "short-lived", "ephemeral"),  # {{text:Word}} drops the bold
-        ("w2", "lucid\n\n_a lucid essay_", "clear"),
+        ("w2", "lucid\\\n*a lucid essay*", "clear"),  # a <div> is a line of its own
         ("w2-2", "clear", "lucid"),
     ]
 

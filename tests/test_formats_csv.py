@@ -40,7 +40,8 @@ def test_anki_notes_export_gives_one_card_per_template_and_cloze_number():
     assert decks["vocab-french"].name == "Vocab::French"
     french = decks["vocab-french"].cards
     assert [(c.front, c.back) for c in french] == [
-        ("le **chat** ![](cat.png)", 'the cat, with "quotes"\nand a second line'),
+        # a line break in an HTML field is white space, as Anki shows it
+        ("le **chat** ![](cat.png)", 'the cat, with "quotes" and a second line'),
         ("le chien", "the dog"),
         ("the dog", "le chien"),
     ]
@@ -48,7 +49,7 @@ def test_anki_notes_export_gives_one_card_per_template_and_cloze_number():
     cloze = decks["dl-basics"].cards
     assert [c.kind for c in cloze] == ["cloze", "cloze"]
     assert cloze[0].front == "[...] zeroes units with probability p"
-    assert cloze[0].back == "**Dropout** zeroes units with probability p\nSrivastava 2014"
+    assert cloze[0].back == "**Dropout** zeroes units with probability p\\\nSrivastava 2014"
     assert cloze[1].front == "Dropout zeroes units with probability [a symbol]"
 
 
@@ -100,8 +101,8 @@ def test_quoted_fields_span_lines_and_keep_separators():
 
 def test_html_is_detected_and_converted_when_the_header_does_not_say():
     deck = only_deck("front<br>second line,<i>it</i>&nbsp;works &amp; more\n")
-    assert deck.cards[0].front == "front\nsecond line"
-    assert " ".join(deck.cards[0].back.split()) == "_it_ works & more"  # &nbsp; is a space
+    assert deck.cards[0].front == "front\\\nsecond line"  # a Markdown hard line break
+    assert " ".join(deck.cards[0].back.split()) == "*it* works & more"  # &nbsp; is a space
 
 
 def test_html_false_keeps_angle_brackets_as_text():
@@ -109,9 +110,13 @@ def test_html_false_keeps_angle_brackets_as_text():
     assert (deck.cards[0].front, deck.cards[0].back) == ("<b>not bold</b>", "x < y")
 
 
-def test_mathjax_and_markdown_characters_are_not_escaped():
-    deck = only_deck("#html:true\n#separator:tab\n\\(x^2\\) - 1 * 2\t# not a heading_\n")
-    assert (deck.cards[0].front, deck.cards[0].back) == ("\\(x^2\\) - 1 * 2", "# not a heading_")
+def test_mathjax_is_kept_and_markdown_characters_are_shown_as_written():
+    from flashdl.render.card import plain_text
+
+    deck = only_deck("#html:true\n#separator:tab\n\\(x^2\\) - 1 * 2 * 3\t# not a heading_\n")
+    front, back = deck.cards[0].front, deck.cards[0].back
+    assert front.startswith("\\(x^2\\) ")  # MathJax source kept verbatim, no escape inside
+    assert (plain_text(front), plain_text(back)) == ("x² - 1 * 2 * 3", "# not a heading_")
 
 
 def test_without_an_id_the_front_is_the_identity():
@@ -220,7 +225,7 @@ def test_a_real_anki_text_export_imports(tmp_path):
     [deck] = parsed.decks
     assert deck.name == "Exported::Deck"
     assert [(c.front, c.back, c.tags, c.kind) for c in deck.cards] == [
-        ("Q with **bold**", "A, with comma\nand newline", ("t1", "t2"), "basic"),
+        ("Q with **bold**", "A, with comma and newline", ("t1", "t2"), "basic"),
         ("[...] is max(0, x)", "**ReLU** is max(0, x)", (), "cloze"),
     ]
 

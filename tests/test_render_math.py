@@ -24,6 +24,11 @@ from flashdl.render.math import escape_markdown, latex_to_unicode, render_math
         (r"\hat{y}", "ŷ"),
         (r"p \in [0, 1)", "p ∈ [0, 1)"),
         (r"\mathrm{Var}(x) = \sigma^2", "Var(x) = σ²"),
+        (r"\tfrac{1}{4} + \dfrac{a+b}{2}", "1/4 + (a+b)/2"),
+        (r"-\sum_i y_i \log \hat{y}_i", "-∑ᵢ yᵢ log ŷᵢ"),
+        (r"\displaystyle \bigl( \overline{x} \bigr)", "( x̅)"),
+        # a macro pylatexenc does not know: the source, rather than a silently shorter formula
+        (r"x \xrightarrow{f} y", r"x \xrightarrow{f} y"),
     ],
 )
 def test_latex_reads_as_unicode(latex: str, unicode: str):
@@ -85,3 +90,9 @@ def test_math_rendering_needs_no_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_mathjax_delimiters_are_math_too():
+    text = r"Inline \(\sigma(x)\), display \[\frac{1}{1-p}\] and $x_i$."
+    assert render_math(text, markdown=False) == "Inline σ(x), display 1/(1-p) and xᵢ."
+    assert render_math(r"\(x \xrightarrow{f} y\)") == r"x \\xrightarrow\{f\} y"  # backslashes kept

@@ -21,8 +21,9 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(front=st.tuples(st.sampled_from(STARTS), TEXT).map("".join),
-       back=st.tuples(st.sampled_from(STARTS), TEXT).map("".join),
+# (a card's front and back hold more than white space: a blank side is no card, in any format)
+@given(front=st.tuples(st.sampled_from(STARTS), TEXT).map("".join).filter(str.strip),
+       back=st.tuples(st.sampled_from(STARTS), TEXT).map("".join).filter(str.strip),
        separator=st.sampled_from([",", "\t"]))
 def test_csv_export_then_import_gives_every_text_back_byte_for_byte(front, back, separator):
     deck = DeckRecord("my-deck", "My deck", "", (CardRecord("c1", front, back),))

@@ -1,4 +1,4 @@
-"""``flashdl decks``: the decks in the store with their counts."""
+"""``flashdl decks``: the decks in the store with their counts, subdecks under their parents."""
 
 from __future__ import annotations
 
@@ -26,19 +26,28 @@ def format_table(rows: list[list[str]], right: set[int]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from flashdl.commands.common import open_synced_store, today
-    from flashdl.render.terminal import json_text
+    from flashdl.render.terminal import clean, json_text
     from flashdl.store.queries import deck_counts
+    from flashdl.study.deck_tree import deck_tree, flatten, parent_name
 
     with open_synced_store(args) as store, store.read() as session:
         counts = deck_counts(session, today())
+    tree = deck_tree(counts)
     if args.json:
-        print(json_text({"decks": [c.to_dict() for c in counts]}, indent=2))
+        decks = [{**c.to_dict(), "parent": parent_name(c.name)} for c in counts]
+        print(json_text({"decks": decks, "tree": [node.to_dict() for node in tree]}, indent=2))
         return 0
     if not counts:
         print("No decks yet. Import one with `flashdl import FILE`.")
         return 0
+    # Subdecks (Anki's Parent::Child) are indented under their parent, whose counts include
+    # theirs; a parent that is only a group of subdecks has no id of its own.
     rows = [["deck", "name", "total", "new", "due", "redrill"]]
-    rows += [[c.key, c.name, str(c.total), str(c.new), str(c.due), str(c.redrill)] for c in counts]
+    rows += [
+        [node.key or "", clean("  " * node.depth + (node.label if node.depth else node.name))]
+        + [str(getattr(node, field)) for field in ("total", "new", "due", "redrill")]
+        for node in flatten(tree)
+    ]
     rows.append(
         ["", "all decks"] + [str(sum(getattr(c, f) for c in counts)) for f in ("total", "new", "due", "redrill")]
     )

@@ -157,7 +157,9 @@ def run(args: argparse.Namespace) -> int:
         from flashdl.formats.apkg_export import write_apkg
 
         try:
-            write_apkg(decks, output, today=today())
+            from flashdl import config
+
+            write_apkg(decks, output, today=today(), media_dir=config.media_dir())
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
         written.append(output)

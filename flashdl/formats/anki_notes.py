@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from flashdl.formats.html_text import html_to_text, tidy
+from flashdl.formats.html_text import html_to_markdown, tidy
 
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -227,8 +227,9 @@ def render_card(
         qfmt, afmt = notetype.templates[ordinal]
         number = None
         values["Card"] = f"Card {ordinal + 1}"
-    if html_mode and notetype.plain_templates:
-        qfmt, afmt = qfmt.replace("\n", "<br>"), afmt.replace("\n", "<br>")
+    if notetype.plain_templates:  # a stock template's line break is a line break in the card
+        line_break = "<br>" if html_mode else "\n\n"
+        qfmt, afmt = qfmt.replace("\n", line_break), afmt.replace("\n", line_break)
     front_ctx = _Context(values, number, answer=False, html_mode=html_mode)
     front_markup = render_template(qfmt, front_ctx)
     if not notetype.is_cloze and not front_ctx.used_nonempty_field:
@@ -240,7 +241,7 @@ def render_card(
         back_markup = parts[1]
     elif front_markup and back_markup.startswith(front_markup):
         back_markup = back_markup[len(front_markup):]
-    convert = html_to_text if html_mode else tidy
+    convert = html_to_markdown if html_mode else tidy
     front, back = convert(front_markup), convert(back_markup)
     if not front:
         return None

@@ -18,8 +18,9 @@ import re
 from pathlib import Path
 
 from flashdl.formats import protobuf_wire
-from flashdl.formats.anki_collection import AnkiCollection, anki_schedule
-from flashdl.formats.anki_notes import render_card
+from flashdl.formats.anki_collection import AnkiCard, AnkiCollection, anki_schedule
+from flashdl.formats.anki_notes import NoteType, render_card
+from flashdl.formats.apkg_export import META_FIELD, apply_card_meta, card_meta_name, note_meta
 from flashdl.formats.keys import deck_key, key_from_id, note_card_key
 from flashdl.formats.parsed import MediaFile, ParsedFile, RecordErrors, group_decks, new_staging
 from flashdl.formats.records import CardRecord, FormatError
@@ -34,7 +35,10 @@ _SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 def safe_media_name(original: str, data: bytes) -> str:
     """``<12 hex of the content>-<name with only [A-Za-z0-9._-]>``: unique, inert, flat."""
     stem = _SAFE_CHARS.sub("_", Path(original.replace("\\", "/")).name).lstrip("._")[-80:]
-    return f"{hashlib.blake2b(data, digest_size=6).hexdigest()}-{stem or 'media'}"
+    digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+    if stem.startswith(digest + "-") and len(stem) > len(digest) + 1:
+        return stem  # already flashdl's name for these bytes (a flashdl export read back)
+    return f"{digest}-{stem or 'media'}"
 
 
 def _package_version(archive: SafeZip, path: Path) -> int:
@@ -110,6 +114,18 @@ class _MediaStager:
             return f"{match.group(3)}{safe}{match.group(5)}" if safe else match.group(0)
 
         return _MEDIA_REF.sub(replace, field) if ("src" in field.lower() or "[sound:" in field) else field
+
+
+def _with_meta(record: CardRecord, notetype: NoteType, card: AnkiCard) -> CardRecord:
+    """The card as flashdl exported it, from the hidden ``flashdl`` field of its note."""
+    if META_FIELD not in notetype.fields:
+        return record
+    index = notetype.fields.index(META_FIELD)
+    if index >= len(card.fields):
+        return record
+    visible = [value for i, value in enumerate(card.fields) if i != index]
+    meta = note_meta(card.fields[index], visible).get(card_meta_name(card.ordinal, notetype.is_cloze))
+    return apply_card_meta(record, meta, notetype.is_cloze)
 
 
 def read_apkg(
@@ -195,11 +211,12 @@ def _read_collection(
         schedule = anki_schedule(card, created, today) if with_scheduling else None
         bucket = claimed_keys.get(card.deck_id) or deck_key(deck_name)
         names.setdefault(bucket, deck_name)
-        cards_by_deck.setdefault(bucket, []).append(CardRecord(
+        record = CardRecord(
             key=key, front=rendered.front, back=rendered.back, tags=card.tags,
             kind=rendered.kind, schedule=schedule, where=where,
             history=tuple(revlog.get(card.card_id, ())),
-        ))
+        )
+        cards_by_deck.setdefault(bucket, []).append(_with_meta(record, notetype, card))
     for name, count in sorted(unsupported.items()):
         warnings.append(f"{path}: skipped {count} card(s) of note type {name!r} "
                         "(image occlusion is not supported)")

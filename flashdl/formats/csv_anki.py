@@ -3,7 +3,7 @@
 Header lines at the top of the file configure the rest::
 
     #separator:tab            Comma, Semicolon, Tab, Space, Pipe, Colon, or the character
-    #html:true                fields are HTML (converted to Markdown/plain text with html2text)
+    #html:true                fields are HTML (converted to Markdown with markdownify)
     #tags:tag1 tag2           tags added to every card
     #columns:Front	Back	Tags column names (split with the separator)
     #deck:Spanish             deck of every card
@@ -37,6 +37,7 @@ import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from flashdl.formats.anki_notes import NoteType, note_ordinals, render_card, stock_notetype
 from flashdl.formats.html_text import looks_like_html, tidy
@@ -59,6 +60,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 #: The invisible mark the guard puts in front of such a cell (U+2060 WORD JOINER).
 GUARD_MARK = "\u2060"
 GUARD_NAME = "u2060"
+#: The last column of flashdl's own exports: each note's hidden record (exact text, kind, demo).
+META_COLUMN = "flashdl"
 _HEADER = re.compile(r"^#([A-Za-z][A-Za-z ]*):(.*)$")
 _COLUMN_HEADERS = ("deck column", "tags column", "guid column", "notetype column")
 _ID_NAMES = {"id", "guid", "key", "note id"}
@@ -294,6 +297,39 @@ def _render_note(
     return rendered
 
 
+def _note_meta(raw: str, fields: list[str]) -> dict[str, Any]:
+    """The hidden record of a flashdl export's row, per card name (empty if there is none or
+    it does not parse: the row is then read from its visible fields like any other)."""
+    if not raw:
+        return {}
+    from flashdl.formats.apkg_export import note_meta
+
+    return note_meta(raw, fields)
+
+
+def _exact_cards(metas: dict[str, Any], notetype_name: str | None) -> list[tuple[int, str, str, str]]:
+    """The cards of an unedited row of a flashdl export, from their exact text (empty when the
+    row has no hidden record, or its visible fields were edited since: read those instead)."""
+    if not metas or any(meta.text is None for meta in metas.values()):
+        return []
+    is_cloze = stock_notetype(notetype_name).is_cloze
+    cards = []
+    for name, meta in metas.items():
+        number = name[1:] if is_cloze and name.startswith("c") else name
+        if not number.isdigit() or not 0 < int(number) <= 500:
+            return []
+        cards.append((int(number) - 1, *meta.text, "cloze" if is_cloze else "basic"))
+    return sorted(cards)
+
+
+def _apply_meta(record: CardRecord, metas: dict[str, Any], ordinal: int,
+                notetype_name: str | None) -> CardRecord:
+    from flashdl.formats.apkg_export import apply_card_meta, card_meta_name
+
+    is_cloze = stock_notetype(notetype_name).is_cloze
+    return apply_card_meta(record, metas.get(card_meta_name(ordinal, is_cloze)), is_cloze)
+
+
 def parse_anki_csv(
     text: str,
     path: Path | str,
@@ -338,8 +374,11 @@ def parse_anki_csv(
     deck_col, tags_col = special["deck column"], special["tags column"]
     guid_col, notetype_col = special["guid column"], special["notetype column"]
     guarded = header.guarded or header.legacy_guard
-    # flashdl's own export: the text of every cell is exactly what the store held
-    verbatim = header.flashdl is not None and html is False
+    # flashdl's own export: its last column holds each note's exact Markdown, kind and demo
+    meta_col = (lowered.index(META_COLUMN)
+                if header.flashdl is not None and META_COLUMN in lowered else None)
+    if meta_col is not None:
+        special_columns.add(meta_col)
     claimed = _claimed_keys(header.flashdl.get("decks")) if header.flashdl else {}
     basic_fields = len(stock_notetype(notetype_name).fields)
     extra_rows = extra_columns = 0
@@ -375,13 +414,14 @@ def parse_anki_csv(
             extra_rows += 1
             extra_columns += len(fields) - wanted
             first_extra = first_extra or where
-        if fast_basic and row_notetype == notetype_name and (html is False or (
+        metas = _note_meta(_cell(row, meta_col), fields) if meta_col is not None else {}
+        exact = _exact_cards(metas, row_notetype)
+        if exact:
+            rendered = exact
+        elif fast_basic and row_notetype == notetype_name and (html is False or (
             html is None and not looks_like_html(fields[0]) and not looks_like_html(fields[1])
         )):
-            if verbatim:
-                rendered = [(0, fields[0], fields[1], "basic")]
-            else:
-                rendered = [(0, tidy(fields[0]), tidy(fields[1]), "basic")]
+            rendered = [(0, tidy(fields[0]), tidy(fields[1]), "basic")]
         else:
             rendered = _render_note(path, where, row_notetype, fields, html, tags, deck_name, errors)
         key_name = deck_keys.get(deck_name)
@@ -392,16 +432,19 @@ def parse_anki_csv(
         several = len(rendered) > 1
         for ordinal, front, back, kind in rendered:
             card_where = f"{where}, card {ordinal + 1}" if several else where
-            if not front:
-                errors.reject(FormatError(path, card_where, "the front of the card is empty"))
-                continue
-            if not back:
-                errors.reject(FormatError(path, card_where, "the back of the card is empty"))
-                continue
             key = (note_card_key(base, ordinal, cloze=kind == "cloze") if base
                    else key_from_front(front))
-            bucket.append(CardRecord(key=key, front=front, back=back, tags=tags, kind=kind,
-                                     where=card_where))
+            record = CardRecord(key=key, front=front, back=back, tags=tags, kind=kind,
+                                where=card_where)
+            if metas:  # the exact text of an unedited export wins over its HTML's reading
+                record = _apply_meta(record, metas, ordinal, row_notetype)
+            if not record.front:
+                errors.reject(FormatError(path, card_where, "the front of the card is empty"))
+                continue
+            if not record.back:
+                errors.reject(FormatError(path, card_where, "the back of the card is empty"))
+                continue
+            bucket.append(record)
     decks = group_decks(cards_by_deck, deck_names, path)
     warnings = []
     if extra_rows:

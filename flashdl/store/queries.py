@@ -100,25 +100,36 @@ def deck_counts(session: Session, today: dt.date, settings: Settings | None = No
 
 
 def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
-    """Map deck ids or names (case-insensitive) to deck keys; an unknown one is a UsageError."""
+    """Map deck ids or names (case-insensitive) to deck keys; an unknown one is a UsageError.
+
+    A parent deck brings its subdecks (``Deep Learning`` is also ``Deep Learning::Transformers``),
+    as in Anki, including a parent that is only a group of subdecks with no deck of its own.
+    """
     from sqlalchemy import select
 
     from flashdl.store.models import Deck
+    from flashdl.study.deck_tree import path_of
 
-    decks = session.execute(select(Deck.key, Deck.name)).all()
+    decks = session.execute(select(Deck.key, Deck.name).order_by(Deck.name)).all()
     by_word = {key.casefold(): key for key, _ in decks}
     by_word.update({name.casefold(): key for key, name in decks})
+    name_of = {key: name for key, name in decks}
+    paths = [(key, [part.casefold() for part in path_of(name)]) for key, name in decks]
     keys: list[str] = []
     for name in names:
         key = by_word.get(name.casefold())
+        parent = [part.casefold() for part in path_of(name_of[key] if key else name)]
+        below = [k for k, path in paths if len(path) > len(parent) and path[:len(parent)] == parent]
+        if key is None and below:
+            keys.extend(k for k in below if k not in keys)
+            continue
         if key is None:
             import difflib
 
             close = difflib.get_close_matches(name.casefold(), list(by_word), n=3)
             hint = f"did you mean {', '.join(close)}?" if close else "run `flashdl decks` to list them"
             raise UsageError(f"no deck called {name!r}", hint=hint)
-        if key not in keys:
-            keys.append(key)
+        keys.extend(k for k in [key, *below] if k not in keys)
     return keys
 
 

@@ -36,6 +36,8 @@ class StudyCard:
     buried_until: dt.date | None
     #: None while the card is new; the state of the learner's scheduler
     state: State | None
+    #: where the card's content comes from (a deck's ``source``), shown under the answer
+    source: str = ""
 
     @property
     def is_new(self) -> bool:
@@ -72,6 +74,7 @@ def load_card(store: Store, card_id: int, scheduler: SchedulerChoice | None = No
             suspended=card.suspended,
             buried_until=card.buried_until,
             state=load_state(session, card.id, scheduler),
+            source=card.source or "",
         )
 
 

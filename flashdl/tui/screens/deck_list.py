@@ -1,5 +1,8 @@
 """The deck list: what ``flashdl study`` opens. New / due / re-drill counts per deck.
 
+Subdecks (Anki's ``Parent::Child`` names) are shown as a tree under their parent, whose counts
+include theirs; studying a parent studies its subdecks too (:mod:`flashdl.study.deck_tree`).
+
 The screen is shown before the store is open (the app opens it in a worker, so the first paint
 is immediate); :meth:`DeckListScreen.reload` fills it in once ``app.store`` exists, and again
 whenever the learner comes back from a session.
@@ -23,6 +26,7 @@ from flashdl.render.dates import describe_due
 if TYPE_CHECKING:
     from flashdl.store.db import Store
     from flashdl.store.queries import DeckCounts
+    from flashdl.study.deck_tree import DeckNode
 
 EMPTY_STORE = "No decks yet. Import one with `flashdl import FILE`, then come back here."
 COLUMNS = (("Deck", "deck"), ("New", "new"), ("Due", "due"), ("Redrill", "redrill"), ("Total", "total"))
@@ -44,6 +48,8 @@ class DeckListScreen(Screen[None]):
         super().__init__()
         self.today = today
         self.counts: list[DeckCounts] = []
+        #: the rows of the table, by row key (a deck key, or "group:NAME" for a parent group)
+        self.nodes: dict[str, DeckNode] = {}
         self.next_due: dict[str, dt.date | None] = {}
         self.loaded = False
 
@@ -87,14 +93,16 @@ class DeckListScreen(Screen[None]):
     def _read_counts(self, store: Store) -> None:
         from flashdl.errors import FlashdlError
         from flashdl.store.queries import deck_counts, next_due_date
+        from flashdl.study.deck_tree import deck_tree, flatten
 
         try:
             with store.read() as session:
                 counts = deck_counts(session, self.today)
+                nodes = flatten(deck_tree(counts))
                 idle = {
-                    c.key: next_due_date(session, self.today, [c.key])
-                    for c in counts
-                    if c.new + c.due + c.redrill == 0
+                    _row_key(node): next_due_date(session, self.today, node.keys)
+                    for node in nodes
+                    if node.new + node.due + node.redrill == 0
                 }
         except FlashdlError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
@@ -108,19 +116,24 @@ class DeckListScreen(Screen[None]):
     def _show_counts(self, counts: list[DeckCounts], next_due: dict[str, dt.date | None]) -> None:
         table = self.query_one(DataTable)
         highlighted = self.highlighted_key()
+        from flashdl.render.terminal import clean
+        from flashdl.study.deck_tree import deck_tree, flatten
+
         self.counts, self.next_due, self.loaded = counts, next_due, True
+        self.nodes = {_row_key(node): node for node in flatten(deck_tree(counts))}
         table.clear()
-        for c in counts:
+        for key, node in self.nodes.items():
+            label = "  " * node.depth + (node.label if node.depth else node.name)
             table.add_row(
-                Text(c.name),  # deck names are data: never markup
-                *(Text(str(n), justify="right") for n in (c.new, c.due, c.redrill, c.total)),
-                key=c.key,
+                Text(clean(label)),  # deck names are data: never markup
+                *(Text(str(n), justify="right") for n in (node.new, node.due, node.redrill, node.total)),
+                key=key,
             )
         table.loading = False
         table.display = bool(counts)
         if counts:
             table.focus()
-        if highlighted is not None and highlighted in {c.key for c in counts}:
+        if highlighted is not None and highlighted in self.nodes:
             table.move_cursor(row=table.get_row_index(highlighted))
         self._update_hint()
         self.refresh_bindings()
@@ -137,11 +150,13 @@ class DeckListScreen(Screen[None]):
             hint.update(EMPTY_STORE)
             return
         key = self.highlighted_key()
-        deck = next((c for c in self.counts if c.key == key), None)
+        deck = self.nodes.get(key) if key is not None else None
         if deck is None:
             hint.update("")
         elif deck.new + deck.due + deck.redrill == 0:
-            hint.update(f"Nothing due in {deck.name} today. " + describe_due(self.next_due.get(deck.key), self.today))
+            hint.update(f"Nothing due in {deck.name} today. " + describe_due(self.next_due.get(key), self.today))
+        elif deck.children:
+            hint.update(f"{deck.name} and its {len(deck.keys) - (deck.key is not None)} subdeck(s)")
         else:
             hint.update(deck.description or "")
 
@@ -151,7 +166,7 @@ class DeckListScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.start_study([event.row_key.value])
+            self.start_study(self._deck_keys(event.row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("study_highlighted", "study_all", "statistics"):
@@ -161,7 +176,12 @@ class DeckListScreen(Screen[None]):
     def action_study_highlighted(self) -> None:
         key = self.highlighted_key()
         if key is not None:
-            self.start_study([key])
+            self.start_study(self._deck_keys(key))
+
+    def _deck_keys(self, row_key: str) -> list[str]:
+        """The decks a row stands for: the deck and its subdecks."""
+        node = self.nodes.get(row_key)
+        return node.keys if node is not None else [row_key]
 
     def action_study_all(self) -> None:
         if self.counts:
@@ -184,3 +204,7 @@ class DeckListScreen(Screen[None]):
             self.notify("The statistics screen is not built yet.", severity="warning")
             return
         self.app.push_screen(StatsScreen(store))
+
+
+def _row_key(node: DeckNode) -> str:
+    return node.key if node.key is not None else f"group:{node.name}"

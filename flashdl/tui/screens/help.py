@@ -22,7 +22,7 @@ HELP_SECTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "Deck list",
         (
             ("↑ ↓", "choose a deck"),
-            ("Enter", "study the highlighted deck"),
+            ("Enter", "study the highlighted deck (a parent deck with its subdecks)"),
             ("a", "study all decks"),
             ("t", "statistics"),
             ("q", "quit"),
@@ -42,6 +42,7 @@ HELP_SECTIONS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("b", "bury the card until tomorrow"),
             ("r  [  ]", "demo: re-run with a new seed, step the selected parameter"),
             ("Tab", "into the demo panel, to pick the parameter"),
+            ("o  p", "open the card's image in the system viewer, play its sound"),
             ("q", "end the session and see the summary"),
         ),
     ),

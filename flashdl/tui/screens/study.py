@@ -37,6 +37,7 @@ from flashdl.study.wording import card_status, nothing_to_study, progress
 from flashdl.tui.widgets.card_text import CardText, TextBuffers
 from flashdl.tui.widgets.exercise_panel import ExercisePanel
 from flashdl.tui.widgets.grade_bar import GradeBar
+from flashdl.tui.widgets.media import MediaPanel
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
@@ -75,6 +76,9 @@ class StudyScreen(Screen[None]):
         Binding("r", "demo('rerun')", "Re-run demo", id="study.demo_rerun", show=False),
         Binding("left_square_bracket", "demo('step', -1)", "Param -", id="study.demo_less", show=False),
         Binding("right_square_bracket", "demo('step', 1)", "Param +", id="study.demo_more", show=False),
+        # The image caption and the sound chip name these keys.
+        Binding("o", "open_image", "Open image", id="study.open_image", show=False),
+        Binding("p", "play_sound", "Play sound", id="study.play_sound", show=False),
         Binding("u", "undo", "Undo", id="study.undo"),
         Binding("s", "suspend", "Suspend", id="study.suspend"),
         Binding("b", "bury", "Bury", id="study.bury"),
@@ -111,6 +115,7 @@ class StudyScreen(Screen[None]):
         self._demo_seed = demo_seed
         self._clock = clock
         self._shown_at = clock()
+        self._media_turn = -1  # o and p step through a card's images and sounds
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -123,11 +128,14 @@ class StudyScreen(Screen[None]):
             yield Static("Loading today's cards…", id="study-message", markup=False)
             yield CardText(id="front", classes="front")
             yield CardText(id="front-next", classes="front")
+            yield MediaPanel(id="front-media")
             yield Vertical(id="exercise-slot")
             with Vertical(id="answer"):
                 with Vertical(id="answer-text"):
                     yield CardText(id="back", classes="back")
                     yield CardText(id="back-next", classes="back")
+                    yield MediaPanel(id="back-media")
+                    yield Static("", id="card-source", markup=False)
         with Vertical(id="actions"):
             yield Button("Show answer  (space)", id="reveal", compact=True)
             yield GradeBar(id="grades")
@@ -210,6 +218,7 @@ class StudyScreen(Screen[None]):
         )
         self._update_progress()
         await self.fronts.show(card.front)
+        await self.query_one("#front-media", MediaPanel).show(card.front)
         self._set_phase("front")
         self.query_one("#card").scroll_home(animate=False)
         if card.kind == "exercise":
@@ -246,6 +255,9 @@ class StudyScreen(Screen[None]):
             await self.backs.prepare(upcoming.back)
 
     async def _clear_card(self) -> None:
+        await self.query_one("#back-media", MediaPanel).clear()
+        if self.card is None:
+            await self.query_one("#front-media", MediaPanel).clear()
         if self.suggested_grade is not None:
             self.suggested_grade = None
             self.query_one(GradeBar).suggest(None)
@@ -309,6 +321,8 @@ class StudyScreen(Screen[None]):
         bar.suggest(suggested)
         bar.show_intervals(self._intervals(self.card))
         await self.backs.show(self.card.back)
+        await self.query_one("#back-media", MediaPanel).show(self.card.back)
+        self._show_source(self.card)
         self._set_phase("answer")
         if self.card.kind == "demonstrate" and self.card.demo_name:
             await self._mount_demo(self.card)
@@ -334,6 +348,37 @@ class StudyScreen(Screen[None]):
         except (ValueError, TypeError):  # a state the scheduler cannot read: no labels
             return {}
         return {grade: interval_text(state, self.today) for grade, state in outcomes.items()}
+
+    def _show_source(self, card: StudyCard) -> None:
+        from flashdl.render.terminal import clean
+
+        source = self.query_one("#card-source", Static)
+        source.update(clean(f"Source: {card.source}") if card.source else "")
+        source.display = bool(card.source)
+
+    def _media(self, kind: str) -> list[str]:
+        """The images or sounds of the sides on screen, front first."""
+        panels = ["#front-media"] + (["#back-media"] if self.phase == "answer" else [])
+        return [name for panel in panels
+                for name in getattr(self.query_one(panel, MediaPanel), kind)]
+
+    def action_open_image(self) -> None:
+        """o: open the card's image in the system viewer (the next one on each press)."""
+        from flashdl.tui.widgets.media import open_in_viewer
+
+        images = self._media("images")
+        if images:
+            self._media_turn += 1
+            self.notify(open_in_viewer(images[self._media_turn % len(images)]), markup=False)
+
+    def action_play_sound(self) -> None:
+        """p: play the card's sound (the next one on each press)."""
+        from flashdl.tui.widgets.media import play_sound
+
+        sounds = self._media("sounds")
+        if sounds:
+            self._media_turn += 1
+            self.notify(play_sound(sounds[self._media_turn % len(sounds)]), markup=False)
 
     async def on_exercise_panel_checked(self, event: ExercisePanel.Checked) -> None:
         await self.reveal(event.suggested_grade)
@@ -385,6 +430,9 @@ class StudyScreen(Screen[None]):
             return self.phase in ("front", "answer")
         if action == "undo":
             return self.session is not None and self.session.last_step is not None
+        if action in ("open_image", "play_sound"):
+            return self.phase in ("front", "answer") and bool(
+                self._media("images" if action == "open_image" else "sounds"))
         return True
 
     async def on_grade_bar_chosen(self, event: GradeBar.Chosen) -> None:
