@@ -195,20 +195,6 @@ def recent_import_backup(store: Store, backups_dir: Path, *, now: dt.datetime | 
     return None if answered else latest.path
 
 
-def store_has_user_data(store: Store) -> bool:
-    """History or imported decks: what a backup before an import protects."""
-    from sqlalchemy import exists, select
-
-    from flashdl.store.models import Deck, ReviewLog, ReviewState
-
-    with store.read() as session:
-        return bool(session.scalar(select(
-            exists().where(ReviewLog.id.is_not(None))
-            | exists().where(ReviewState.card_id.is_not(None))
-            | exists().where(Deck.origin == "import")
-        )))
-
-
 CARD_COLUMNS = ("key", "front", "back", "tags", "kind", "demo_name", "demo_params", "source",
                 "position", "content_hash")
 
@@ -481,7 +467,9 @@ def import_paths(
             report.warnings.extend(item.warnings)
         plans = _plan(parsed, options, report)
         _check_builtin_collisions(store, plans, deck_given=options.deck_name is not None)
-        if not options.dry_run and store.sqlite_path is not None and store_has_user_data(store):
+        from flashdl.store.queries import has_user_data
+
+        if not options.dry_run and store.sqlite_path is not None and has_user_data(store):
             from flashdl import config
             from flashdl.store.backup import backup_sqlite
 
