@@ -173,12 +173,13 @@ def recent_import_backup(store: Store, backups_dir: Path, *, now: dt.datetime | 
     """
     from sqlalchemy import exists, select
 
+    from flashdl import clock
     from flashdl.store.backup import list_backups
     from flashdl.store.models import QuizAnswer, ReviewLog
 
     if store.sqlite_path is None:
         return None
-    now = now or dt.datetime.now()
+    now = now or clock.now()  # the clock the backup names were stamped with
     recent = [b for b in list_backups(backups_dir, store.sqlite_path)
               if b.reason == "before-import" and dt.timedelta(0) <= now - b.taken_at
               < IMPORT_BACKUP_REUSE and b.path.is_file()]
