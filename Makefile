@@ -21,12 +21,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@command -v tmux >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null; \
-	  else echo "note: tmux is missing; the real-terminal tests will be skipped"; fi; }
+	  else echo "note: tmux is missing; the real-terminal tests will be skipped (CI=true: the run fails)"; fi; }
 	@# the store tests also run against a throwaway PostgreSQL cluster (initdb, pg_ctl)
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null; \
-	  else echo "note: PostgreSQL is missing; the PostgreSQL store tests will be skipped"; fi; }
+	  else echo "note: PostgreSQL is missing; the PostgreSQL store tests will be skipped (CI=true: the run fails)"; fi; }
 	touch $@ $(VENV)/.installed-app
 
 setup: $(VENV)/.installed-app

@@ -30,6 +30,38 @@ def today() -> dt.date:
     return dt.date(2026, 3, 14)
 
 
+class FixedClock:
+    """flashdl's wall clock (:mod:`flashdl.clock`) held at a chosen moment. Each reading moves it
+    on by a millisecond, as a real clock would between two backups (their names hold the time)."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> dt.datetime:
+        reading = self.current
+        self.current += dt.timedelta(milliseconds=1)
+        return reading
+
+    @property
+    def today(self) -> dt.date:
+        return self.current.date()
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> FixedClock:
+    """Noon on 2026-03-14 for everything in this process that asks flashdl.clock (the commands'
+    "today", backup names): no test fails because it ran across midnight. Subprocesses still read
+    the real clock, so a test with a fixed clock runs the CLI in-process (flashdl.cli.main)."""
+    import flashdl.clock
+
+    clock = FixedClock(dt.datetime(2026, 3, 14, 12, 0))
+    monkeypatch.setattr(flashdl.clock, "now", clock)
+    return clock
+
+
 #: Test modules whose ``db_url`` (and so ``store``) runs on SQLite and on PostgreSQL.
 BOTH_BACKENDS_MODULES = ("test_store", "test_migrations", "test_stats", "test_doctor", "test_postgres")
 
@@ -40,6 +72,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "sqlite_only: keep this test's db_url on SQLite")
     config.addinivalue_line("markers", "postgres_only: run this test's db_url on PostgreSQL only")
+    from helpers.ci import missing_real_components, on_ci
+
+    if on_ci() and not hasattr(config, "workerinput"):  # checked once, before any worker starts
+        missing = missing_real_components()
+        if missing:
+            raise pytest.UsageError(
+                "CI=true, but the real components the suite tests against are missing, so "
+                "their tests would be skipped:\n  - " + "\n  - ".join(missing)
+            )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -61,13 +102,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[object]:
-    """This worker's throwaway PostgreSQL cluster (skips the test where there is none)."""
+    """This worker's throwaway PostgreSQL cluster (skips the test where there is none; fails
+    it under CI=true)."""
+    from helpers.ci import skip_or_fail
     from helpers.pg_cluster import PgUnavailable, start_server
 
     try:
         server = start_server()
     except PgUnavailable as exc:
-        pytest.skip(f"PostgreSQL not available: {exc}")
+        skip_or_fail(f"PostgreSQL not available: {exc}")
     try:
         yield server
     finally:

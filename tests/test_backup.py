@@ -45,7 +45,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_first_open_of_the_day_backs_up_once(db: Path, flashdl_home: Path) -> None:
+def test_first_open_of_the_day_backs_up_once(fixed_clock, db: Path, flashdl_home: Path) -> None:
     assert backups(flashdl_home) == []  # the store was empty when first opened
     open_store().close()
     assert len(backups(flashdl_home, "-daily")) == 1
@@ -58,14 +58,18 @@ def test_first_open_of_the_day_backs_up_once(db: Path, flashdl_home: Path) -> No
     copy.close()
 
 
-def test_a_new_day_gets_its_own_backup(db: Path, flashdl_home: Path) -> None:
-    with open_store() as store:
-        tomorrow = dt.date.today() + dt.timedelta(days=1)
-        assert daily_backup(store, tomorrow) is not None  # nothing stamped tomorrow yet
-        assert daily_backup(store, dt.date.today()) is None  # today's exists
+def test_a_new_day_gets_its_own_backup(fixed_clock, db: Path, flashdl_home: Path) -> None:
+    open_store().close()  # 2026-03-14's backup
+    fixed_clock.advance(dt.timedelta(days=1))
+    with open_store() as store:  # the first open of 2026-03-15 takes that day's
+        assert daily_backup(store) is None  # and only one
+        assert daily_backup(store, fixed_clock.today) is None
+        assert daily_backup(store, fixed_clock.today + dt.timedelta(days=1)) is not None
+    days = [path.name.split("-")[1] for path in backups(flashdl_home, "-daily")]
+    assert days == ["20260314", "20260315", "20260315"]  # the last asked for the 16th explicitly
 
 
-def test_with_todays_backup_the_check_is_a_directory_listing(db: Path) -> None:
+def test_with_todays_backup_the_check_is_a_directory_listing(fixed_clock, db: Path) -> None:
     open_store().close()  # takes today's backup
 
     class NoDatabase:
@@ -125,12 +129,13 @@ def test_retention_keeps_the_last_days_then_one_per_week_and_every_manual_backup
         assert day.weekday() == 6 or day == last_ten[0] - dt.timedelta(days=1)
 
 
-def test_daily_backup_applies_the_configured_retention(db: Path, flashdl_home: Path) -> None:
+def test_daily_backup_applies_the_configured_retention(fixed_clock, db: Path,
+                                                       flashdl_home: Path) -> None:
     (flashdl_home / "config.toml").write_text("[backups]\nkeep_daily = 2\nkeep_weekly = 0\n")
     folder = flashdl_home / "backups"
     folder.mkdir()
     for days in (3, 2, 1):
-        old = dt.datetime.now() - dt.timedelta(days=days)
+        old = fixed_clock.current - dt.timedelta(days=days)
         (folder / f"flashdl-{old:%Y%m%d-%H%M%S-%f}-daily.sqlite3").write_bytes(b"old")
     (folder / "flashdl-20200101-000000-000000-manual.sqlite3").write_bytes(b"mine")
     (folder / "notes.txt").write_text("not a backup")
@@ -142,21 +147,24 @@ def test_daily_backup_applies_the_configured_retention(db: Path, flashdl_home: P
     assert killed.name not in names
     assert len([n for n in names if n.endswith("-daily.sqlite3")]) == 2  # today's + yesterday's
     assert "flashdl-20200101-000000-000000-manual.sqlite3" in names and "notes.txt" in names
-    yesterday = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y%m%d")
-    assert any(n.startswith(f"flashdl-{yesterday}") for n in names)
+    assert any(n.startswith("flashdl-20260313-") for n in names)  # yesterday's
+    assert any(n.startswith("flashdl-20260314-") for n in names)  # today's
 
 
-def test_backup_and_backups_commands(db: Path, flashdl_home: Path) -> None:
-    result = run_flashdl("backup")
-    assert result.returncode == 0, result.stderr
-    assert "Backed up" in result.stdout and "manual" in result.stdout
-    result = run_flashdl("backups")
-    assert result.returncode == 0, result.stderr
-    assert "manual" in result.stdout and "KB" in result.stdout
-    listed = json.loads(run_flashdl("backups", "--json").stdout)["backups"]
+def test_backup_and_backups_commands(fixed_clock, db: Path, flashdl_home: Path, capsys) -> None:
+    from flashdl.cli import main
+
+    assert main(["backup"]) == 0
+    out = capsys.readouterr().out
+    assert "Backed up" in out and "manual" in out
+    assert main(["backups"]) == 0
+    out = capsys.readouterr().out
+    assert "manual" in out and "KB" in out
+    assert main(["backups", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["backups"]
     assert [b["reason"] for b in listed] == ["manual"]
     assert listed[0]["bytes"] == Path(listed[0]["file"]).stat().st_size > 0
-    assert listed[0]["taken_at"].startswith(dt.date.today().isoformat())
+    assert listed[0]["taken_at"].startswith("2026-03-14T12:00")
 
 
 def test_restore_brings_back_the_old_state_and_keeps_the_current_one(

@@ -214,9 +214,7 @@ def test_there_are_exercise_cards() -> None:
 
 # ----------------------------------------------------------------------------- engine
 def _engine() -> Any:
-    """The demo engine; skipped only while ``flashdl/engine/__init__.py`` does not exist yet."""
-    if not (REPO / "flashdl" / "engine" / "__init__.py").exists():
-        pytest.skip("flashdl.engine has not been written yet")
+    """The demo engine (an import error fails the test: nothing here is skipped)."""
     return importlib.import_module("flashdl.engine")
 
 

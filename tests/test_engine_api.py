@@ -204,17 +204,42 @@ def test_largest_settings_stay_small_and_fast(name: str) -> None:
     choices = [p for p in get_demo(name).params if p.kind == "choice"]
     variants = [{}] + [{c.name: v} for c in choices for v in c.choices]
     for variant in variants:
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: other work on a shared machine does not count
         r = run_demo(name, seed=1, **{**params, **variant})
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         total = sum(_nbytes(v) for v in r.values.values()) + sum(
             _nbytes(v) for v in r.series.values()
         )
         assert total < 50 * 2**20, (name, variant, total)
         assert elapsed < 1.5, (name, variant, elapsed)  # a sanity bound, not a benchmark
-        for v in r.values.values():
-            if hasattr(v, "dtype") and v.dtype.kind == "f" and name not in ("adaptive_optimizers",):
-                assert np.isfinite(v).all() or name == "lambda_sweep", (name, variant)
+        for key, v in r.values.items():
+            if not (hasattr(v, "dtype") and v.dtype.kind == "f"):
+                continue
+            finite = np.isfinite(v)
+            if name == "adaptive_optimizers" and key.startswith("loss_") and not finite.all():
+                _assert_a_diverged_tail(r, key[len("loss_"):], v, finite)
+            else:
+                assert finite.all(), (name, variant, key)
+
+
+def _assert_a_diverged_tail(result, optimizer: str, losses, finite) -> None:  # type: ignore[no-untyped-def]
+    """Why adaptive_optimizers is not finite at its largest settings, and what is allowed instead.
+
+    At lr = 0.5 plain SGD diverges on both surfaces (on the quadratic its step factor in y is
+    1 - 0.5 * 25 = -11.5): that is the lesson of the demo, not a fault. The optimizer stops once
+    a coordinate leaves |x|, |y| < DIVERGED (1e6), and from then on its loss reads +inf, which the
+    explanation reports as "diverged" and ``--json`` prints as null. A finite stand-in would be
+    a made-up loss. So the only non-finite values allowed are a tail of +inf after the path has
+    left that box; the paths themselves and every other value stay finite.
+    """
+    from flashdl.engine.optimizers import DIVERGED, OPTIMIZERS
+
+    first = int(np.argmin(finite))  # the first step with a non-finite loss
+    assert first > 0 and finite[:first].all() and np.isposinf(losses[first:]).all(), optimizer
+    path = result.values[f"path_{optimizer}"]
+    assert (np.abs(path[first - 1:first + 1]) >= DIVERGED).any(), optimizer
+    [label] = [o for o in OPTIMIZERS if o.lower() == optimizer]
+    assert f"{label} diverged" in result.explanation
 
 
 def test_param_stepping_stays_in_bounds() -> None:

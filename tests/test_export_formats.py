@@ -183,7 +183,7 @@ def test_apkg_export_with_scheduling_gives_anki_review_cards(tmp_path):
     deck = DeckRecord("s", "Scheduled", "", (CardRecord("k1", "front", "back", schedule=schedule),
                                              CardRecord("k2", "new", "card")))
     out = tmp_path / "s.apkg"
-    today = dt.date.today()
+    today = dt.date(2026, 3, 14)
     write_apkg([deck], out, today=today)
     back = read_deck_file(out, ReadOptions(with_scheduling=True, today=today))
     got = {c.key: c.schedule for c in back.decks[0].cards}
@@ -200,18 +200,19 @@ def test_apkg_export_with_scheduling_gives_anki_review_cards(tmp_path):
         col.close()
 
 
-def test_export_with_scheduling_from_the_store(mixed, store, tmp_path, capsys):
+def test_export_with_scheduling_from_the_store(fixed_clock, mixed, store, tmp_path, capsys):
     from flashdl.store.reviews import record_answer
 
     with store.read() as session:
         first = session.scalars(select(Deck).where(Deck.key == mixed)).one().cards[0].key
-    record_answer(store, card_id(store, mixed, first), 5, today=dt.date.today())
+    record_answer(store, card_id(store, mixed, first), 5, today=fixed_clock.today)
     out = tmp_path / "s.apkg"
     assert main(["export", mixed, "-o", str(out), "--with-scheduling"]) == 0
-    parsed = read_deck_file(out, ReadOptions(with_scheduling=True))
+    parsed = read_deck_file(out, ReadOptions(with_scheduling=True, today=fixed_clock.today))
     schedules = {c.key: c.schedule for c in parsed.decks[0].cards}
     parsed.cleanup()
     assert schedules[first] is not None and schedules[first].interval == 1
+    assert schedules[first].due_offset_days == 1  # answered today, due tomorrow
     assert sum(s is not None for s in schedules.values()) == 1
 
 

@@ -4,6 +4,9 @@ an unchanged store; a killed import leaves the store as it was or fully imported
 from __future__ import annotations
 
 import os
+import pty
+import re
+import select
 import signal
 import subprocess
 import sys
@@ -111,12 +114,52 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     finish()
 
 
+def import_in_a_terminal(path: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """``flashdl import path`` with stderr on a pseudo-terminal, so it draws its progress bar;
+    returns the process and the terminal's reading end."""
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "flashdl", "import", str(path)],
+                             env={**env, "TERM": "xterm", "COLUMNS": "100"}, cwd=REPO,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    return child, master
+
+
+def wait_for_progress(master: int, total: int, at_least: int, timeout: float = 60) -> int | None:
+    """Read the progress bar ("importing ━━━ 12000/40000") until it shows at least ``at_least``
+    cards written; return that count, or None if the import ended first."""
+    pattern = re.compile(rf"(\d+)/{total}\b".encode())
+    deadline = time.monotonic() + timeout
+    seen = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the import closed the terminal (finished or failed)
+            return None
+        if not chunk:
+            return None
+        seen = (seen + chunk)[-4096:]
+        shown = [int(n) for n in pattern.findall(seen)]
+        if shown and max(shown) >= at_least:
+            return max(shown)
+    raise AssertionError(f"the progress bar never reached {at_least}/{total}; last output: "
+                         f"{seen[-300:]!r}")
+
+
 @pytest.mark.slow
 def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path, flashdl_home):
-    """SIGKILL at several moments of a big import: every time, either nothing or everything."""
-    from flashdl.store import open_store
+    """SIGKILL at several points of a big import's write, read off its own progress bar: every
+    time, either nothing or everything, and at least one kill really lands inside the write."""
+    from sqlalchemy import func, select
 
-    rows = 40_000
+    from flashdl.store import open_store
+    from flashdl.store.importer import CHUNK
+    from flashdl.store.models import Card, Deck
+
+    rows = 6 * CHUNK
     big = tmp_path / "big.tsv"
     with big.open("w", encoding="utf-8") as out:
         out.write("#separator:tab\n#deck:Big\n")
@@ -124,28 +167,34 @@ def test_a_killed_import_leaves_the_store_before_or_after_never_between(tmp_path
             out.write(f"question {i}\tanswer {i}\n")
     env = {**os.environ, "FLASHDL_HOME": str(flashdl_home)}
     assert run_flashdl("decks").returncode == 0  # create the store and the built-in decks
-    for delay in (0.3, 0.7, 1.1, 1.6):
+    killed_mid_write = 0
+    # once the first chunk is written, and half-way
+    for at_least in (1, rows // 2):
         with open_store() as store:
             before = dump(store)
-        child = subprocess.Popen([sys.executable, "-m", "flashdl", "import", str(big)],
-                                 env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if child.poll() is None:
-            os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        child, master = import_in_a_terminal(big, env)
+        try:
+            shown = wait_for_progress(master, rows, at_least)
+            # the bar advances inside the import's one transaction, which commits after the last
+            # chunk: a count below the total on screen means the write is under way
+            mid_write = shown is not None and shown < rows
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=30)
+        finally:
+            os.close(master)
+            if child.poll() is None:
+                child.kill()
         with open_store() as store:
             after = dump(store)
             with store.read() as session:
-                from sqlalchemy import func, select
-
-                from flashdl.store.models import Card, Deck
-
                 imported = session.scalar(select(func.count()).select_from(Card).join(Deck)
                                           .where(Deck.key == "big"))
-        assert after == before or imported == rows, (delay, imported)
-        if imported == rows:
-            break
+        assert after == before or imported == rows, (at_least, shown, imported)
+        if after == before:
+            killed_mid_write += mid_write
+        else:
+            break  # fully imported (the kill came after the commit): nothing left to interrupt
+    assert killed_mid_write >= 1  # at least one kill landed inside the write and was rolled back
 
 
 def test_skip_invalid_report_is_consistent(tmp_path, capsys):

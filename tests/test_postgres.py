@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_flashdl
 from fixtures.study.kit import TODAY, make_app, make_store, settle
+from helpers.waiting import pilot_wait_until
 from sqlalchemy import select
 
 from flashdl.store import open_store
@@ -118,11 +119,9 @@ async def test_studying_in_the_app_and_its_statistics_screen(db_url: str) -> Non
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, StatsScreen)
-            for _ in range(100):
-                if screen.stats is not None:
-                    break
-                await pilot.pause(0.02)
-            assert screen.stats is not None and screen.stats.today == TODAY  # the app's day
+            await pilot_wait_until(pilot, lambda: screen.stats is not None,
+                                   "the statistics screen to load its figures from PostgreSQL")
+            assert screen.stats.today == TODAY  # the app's day
             assert screen.stats.reviews_by_day == {TODAY: 2}
     finally:
         store.close()

@@ -171,3 +171,69 @@ def test_flashdl_quiz_runs_in_a_real_terminal(home_store, flashdl_home):
         assert len(session.execute(select(QuizAnswer)).scalars().all()) == 1
         attempt = session.execute(select(QuizAttempt)).scalar_one()
         assert attempt.finished_at is not None and attempt.seed == 1
+
+
+@pytest.mark.slow
+def test_every_question_type_answered_in_a_real_terminal_is_stored_as_typed(home_store,
+                                                                            flashdl_home):
+    """A quiz with one question of each type, answered with keys in tmux (typed answers key by
+    key, some right, some wrong); the database then holds exactly what was answered."""
+    from helpers.tmux import terminal
+    from sqlalchemy import select
+
+    from flashdl.quiz.builder import build_quiz
+    from flashdl.store.models import QuizAnswer, QuizAttempt
+    from flashdl.store.quiz import load_selection
+
+    _, cards = load_selection(home_store, [FIXTURE_DECK])
+    plan = build_quiz(cards, count=5, seed=11)  # what `--count 5 --seed 11` asks
+    assert sorted(q.qtype for q in plan.questions) == sorted(QUESTION_TYPES)
+    expected = []  # (position, qtype, card id, given, correct) as the quiz must store them
+    argv = [sys.executable, "-m", "flashdl", "quiz", FIXTURE_DECK, "--count", "5", "--seed", "11"]
+    with terminal(argv, env={"FLASHDL_HOME": str(flashdl_home)}, cwd=REPO,
+                  size=(100, 40)) as term:
+        for number, question in enumerate(plan.questions, 1):
+            term.wait_for(f"Question {number} of 5")
+            position = len(expected)
+            if question.qtype == "mc":  # wrong on purpose: the option after the right one
+                wrong = (question.answer_index + 1) % len(question.options)
+                term.keys(str(wrong + 1))
+                expected.append((position, "mc", question.card.card_id,
+                                 question.options[wrong], False))
+            elif question.qtype == "tf":
+                term.keys("t" if question.is_true else "f")
+                expected.append((position, "tf", question.card.card_id,
+                                 "yes" if question.is_true else "no", True))
+            elif question.qtype in ("typed", "exercise"):
+                text = question.accepted[0] if question.qtype == "typed" else question.expected
+                term.type(text)  # key by key, as the terminal delivers typing
+                term.keys("Enter")
+                expected.append((position, question.qtype, question.card.card_id, text, True))
+            else:  # match: the first two pairs swapped, the other three right
+                chosen = [question.solution[1], question.solution[0], *question.solution[2:]]
+                for prompt, answer in enumerate(chosen):
+                    term.keys(str(prompt + 1), "abcde"[answer])
+                term.keys("Enter")
+                for i, card in enumerate(question.match_cards):
+                    expected.append((position + i, "match", card.card_id,
+                                     question.answers[chosen[i]], chosen[i] == question.solution[i]))
+            term.wait_for("3 of 5 pairs right" if question.qtype == "match"
+                          else "✗ Wrong." if question.qtype == "mc" else "✓ Right.")
+            if number < 5 and plan.questions[number].qtype == "match":
+                # a double Enter: the second one arrives while the matching question is being set
+                # up (it used to crash the quiz) and must do nothing
+                term.keys("Enter", "Enter")
+            else:
+                term.keys("Enter")
+        shown = term.wait_for("Quiz finished.")
+        assert "Score 3/5 (60%)" in shown  # tf, typed, exercise; mc wrong, matching not all right
+        term.keys("q")
+        term.wait_exit()
+    with home_store.read() as session:
+        stored = [(a.position, a.qtype, a.card_id, a.given, a.correct)
+                  for a in session.execute(select(QuizAnswer).order_by(QuizAnswer.position))
+                  .scalars()]
+        attempt = session.execute(select(QuizAttempt)).scalar_one()
+        assert (attempt.seed, attempt.correct_count, attempt.question_count) == (11, 3, 5)
+        assert attempt.finished_at is not None
+    assert stored == expected

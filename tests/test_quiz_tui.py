@@ -13,6 +13,7 @@ from fixtures.quiz_support import (
     screen_text,
     write_deck,
 )
+from helpers.waiting import pilot_wait_until
 from sqlalchemy import select
 
 from flashdl.quiz.cards import QUESTION_TYPES, QuizConfig
@@ -188,16 +189,13 @@ async def test_the_countdown_is_shown_and_ends_the_quiz(qstore):
         assert "Time left 01:30" in screen_text(app)
         await answer(pilot, right=True)
         await pilot.press("enter")
-        clock.advance(60)
-        await pilot.pause(0.6)
-        assert "Time left 00:30" in screen_text(app)
+        clock.advance(60)  # the screen's half-second tick reads the clock
+        await pilot_wait_until(pilot, lambda: "Time left 00:30" in screen_text(app),
+                               lambda: f"the countdown at 00:30; the screen shows:\n{screen_text(app)}")
         clock.advance(30)
-        await pilot.pause(0.6)
-        assert isinstance(app.screen, QuizEndScreen)
-        for _ in range(40):  # the end screen paints a frame later on a busy machine
-            if "Time is up." in screen_text(app):
-                break
-            await pilot.pause(0.05)
+        await pilot_wait_until(
+            pilot, lambda: isinstance(app.screen, QuizEndScreen) and "Time is up." in screen_text(app),
+            lambda: f"the end screen at 00:00; the screen shows:\n{screen_text(app)}")
         shown = screen_text(app)
         assert "Time is up." in shown and "Time 1:30" in shown
         assert "not answered (their cards count as missed)" in shown
@@ -344,11 +342,8 @@ async def test_the_quiz_opens_from_the_flashdl_app(db_url):
     config = QuizConfig(deck_keys=(FIXTURE_DECK,), count=2, types=("tf",), seed=4)
     app = FlashdlApp(db_url, initial="quiz", quiz_config=config, builtin_folder=QUIZ_DECKS)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, QuizScreen):
-                break
-            await pilot.pause(0.05)
-        assert isinstance(app.screen, QuizScreen)
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, QuizScreen),
+                               lambda: f"the quiz screen; the app shows {app.screen!r}")
         await pilot.pause()
         await answer(pilot, right=True)
         assert "✓ Right." in screen_text(app)
@@ -369,10 +364,8 @@ async def test_a_mixed_quiz_over_the_built_in_decks_runs_to_the_end(db_url):
     config = QuizConfig(count=5, seed=2026)
     app = FlashdlApp(db_url, initial="quiz", quiz_config=config)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(200):
-            if isinstance(app.screen, QuizScreen):
-                break
-            await pilot.pause(0.05)
+        await pilot_wait_until(pilot, lambda: isinstance(app.screen, QuizScreen),
+                               lambda: f"the quiz screen; the app shows {app.screen!r}")
         screen = app.screen
         assert sorted(q.qtype for q in screen.plan.questions) == sorted(QUESTION_TYPES)
         await take_quiz(pilot, dict.fromkeys(QUESTION_TYPES, True))

@@ -10,7 +10,6 @@ real terminal (tmux) the pane title and the paste buffer stay as they were.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from helpers.tmux import require_tmux
 
 from flashdl.cli import main
 
@@ -152,8 +152,7 @@ async def test_no_screen_draws_a_control_character_from_the_deck(hostile_home: s
 
 @pytest.mark.slow
 def test_a_real_terminal_keeps_its_title_and_clipboard(hostile_home: str, flashdl_home: Path) -> None:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
+    require_tmux()  # skips without tmux; fails under CI=true
     socket = f"flashdl-test-{uuid.uuid4().hex[:8]}"
     tmux = ["tmux", "-u", "-L", socket]
     python = f"env FLASHDL_HOME='{flashdl_home}' LANG=C.UTF-8 TERM=xterm-256color {sys.executable}"

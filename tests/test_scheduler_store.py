@@ -148,9 +148,8 @@ def test_a_failed_switch_leaves_the_store_and_the_choice_as_they_were(small, mon
     assert dump(small) == before
 
 
+@pytest.mark.sqlite_only  # backups are of SQLite files
 def test_a_switch_backs_up_the_sqlite_file_first(small) -> None:
-    if small.sqlite_path is None:
-        pytest.skip("backups are of SQLite files")
     a_history(small)
     report = switch_scheduler(small, FSRS)
     assert report.backup is not None and report.backup.exists()

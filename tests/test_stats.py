@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_flashdl
 from storeutil import card_id, fixture_decks
 
 from flashdl.stats.heatmap import build_heatmap
@@ -241,11 +240,13 @@ def test_empty_series_print_a_sentence_not_a_chart(db_url: str, tmp_path: Path) 
     assert "-1.0" not in text and "-1 " not in text  # no chart with a meaningless -1..1 axis
 
 
-def test_stats_command_prints_charts_and_json(flashdl_home: Path, tmp_path: Path) -> None:
+def test_stats_command_prints_charts_and_json(fixed_clock, flashdl_home: Path, tmp_path: Path,
+                                             capsys) -> None:
+    from flashdl.cli import main
     from flashdl.formats.toml_deck import read_toml_deck
     from flashdl.store.sync import sync_deck
 
-    today = dt.date.today()
+    today = fixed_clock.today
     with open_store() as store:
         with store.write() as session:  # imported, so the CLI's built-in sync leaves it alone
             sync_deck(session, read_toml_deck(fixture_decks(tmp_path) / "alpha.toml"),
@@ -253,31 +254,22 @@ def test_stats_command_prints_charts_and_json(flashdl_home: Path, tmp_path: Path
         a1 = card_id(store, "alpha", "a1")
         record_answer(store, a1, 4, today=today - dt.timedelta(days=1), duration_ms=65_000)
         record_answer(store, a1, 5, today=today, duration_ms=5_000)
-    result = run_flashdl("stats", "alpha", "--json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    assert main(["stats", "alpha", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["decks"] == ["alpha"]
     assert data["totals"]["reviews"] == 2 and data["streak"]["current"] == 2
     assert data["totals"]["seconds_studied"] == 70
 
-    result = run_flashdl("stats", "alpha")
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    assert main(["stats", "alpha"]) == 0
+    out = capsys.readouterr().out
     for heading in ("Reviews per day, last 365 days", "Cards due, next 30 days",
                     "Retention by interval", "Cards by easiness factor", "Progress per deck",
                     "Minutes studied per day"):
         assert heading in out
     assert "\x1b[" not in out  # no colour codes when not on a terminal
     assert "2 day(s)" in out  # the streak
+    assert "reviews a day: · 0, █ 1" in out  # one answer on each day: one level, the darkest
 
-    result = run_flashdl("stats", "no-such-deck")
-    assert result.returncode == 2
-    assert "no deck called 'no-such-deck'" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_heatmap_legend_gives_ranges_not_repeated_bounds() -> None:
-    day = dt.date(2026, 3, 9)
-    one_busy_day = build_heatmap({day: 13}, day - dt.timedelta(days=30), day)
-    assert one_busy_day.level_ranges() == ["1-13", "14", "15", "16+"]
-    assert "░ 1-13, ▒ 14, ▓ 15, █ 16+" in one_busy_day.to_text()
-    assert "<=" not in one_busy_day.to_text()
+    assert main(["stats", "no-such-deck"]) == 2
+    err = capsys.readouterr().err
+    assert "no deck called 'no-such-deck'" in err and "Traceback" not in err

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers.waiting import pilot_wait_until
 from storeutil import card_id, fixture_decks
 from textual.app import App
 from textual.widgets import DataTable, Static
@@ -41,10 +42,9 @@ def studied(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 async def _loaded(pilot, app) -> StatsScreen:  # type: ignore[no-untyped-def]
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, StatsScreen) and app.screen.stats is not None:
-            break
+    await pilot_wait_until(
+        pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None,
+        "the statistics screen to show the store's figures")
     await pilot.pause()
     return app.screen
 
@@ -65,6 +65,10 @@ async def test_screen_shows_the_figures_of_the_store(studied) -> None:  # type: 
                  for wk, c in enumerate(row) if c is not None}
         assert cells[DAY] == 2 and cells[DAY - dt.timedelta(days=1)] == 1
         assert sum(cells.values()) == 3
+        # the busier day is the brighter green, and the legend says which count each shade means
+        drawn = screen.query_one(ReviewHeatmap).render()
+        assert drawn.plain.splitlines()[-1] == "    reviews a day: ■ 0, ■ 1, ■ 2"
+        assert heatmap.level(1) < heatmap.level(2) == 4
 
         table = screen.query_one("#stats-progress", DataTable)
         rows = {str(table.get_row(key)[0]): table.get_row(key)[1:] for key in table.rows}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,9 @@ def small(db_url: str, decks_folder: Path):  # type: ignore[no-untyped-def]
     store.close()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_get_wal_foreign_keys_full_sync_and_a_busy_timeout(db_url: str) -> None:
     store = open_store(db_url)
-    if not store.is_sqlite:
-        pytest.skip("SQLite pragmas")
     with store.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -51,34 +49,66 @@ def test_default_database_lives_in_flashdl_home(flashdl_home: Path) -> None:
     assert (flashdl_home / "flashdl.sqlite3").exists()
 
 
+#: Another process that takes the store's write lock, says so on stdout, and holds it (with an
+#: uncommitted row) until it reads a line on stdin; then it commits.
+LOCK_HOLDER = """
+import sys
+from sqlalchemy import text
+from flashdl.store import open_store
+
+store = open_store(sys.argv[1])
+with store.write() as session:
+    session.execute(text("INSERT INTO decks (key, name, description, origin, created_at, updated_at)"
+                         " VALUES ('held', 'Held', '', 'import', '2026-01-01', '2026-01-01')"))
+    print("locked", flush=True)
+    sys.stdin.readline()
+print("committed", flush=True)
+store.close()
+"""
+
+
+@pytest.mark.sqlite_only
 def test_a_writer_waits_for_another_process_writer_instead_of_failing(db_url: str) -> None:
     """BEGIN IMMEDIATE + busy timeout: the second writer queues and then succeeds."""
-    first, second = open_store(db_url), open_store(db_url)
-    if not first.is_sqlite:
-        pytest.skip("SQLite locking")
+    import subprocess
+    import sys
+
     from sqlalchemy import text
 
-    released = threading.Event()
+    open_store(db_url).close()  # migrated before the two writers meet
+    second = open_store(db_url)
+    wrote, failed = threading.Event(), []
 
-    def hold_lock() -> None:
-        with first.write() as session:
-            session.execute(text("INSERT INTO decks (key, name, description, origin, created_at, updated_at) VALUES ('held', 'Held', '', 'import', '2026-01-01', '2026-01-01')"))
-            time.sleep(0.6)
-        released.set()
+    def write() -> None:
+        try:
+            with second.write() as session:
+                session.execute(text(
+                    "INSERT INTO decks (key, name, description, origin, created_at, updated_at)"
+                    " VALUES ('waited', 'Waited', '', 'import', '2026-01-01', '2026-01-01')"))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+            failed.append(exc)
+        wrote.set()
 
-    thread = threading.Thread(target=hold_lock)
-    thread.start()
-    time.sleep(0.1)
-    start = time.monotonic()
-    with second.write() as session:
-        session.execute(text("INSERT INTO decks (key, name, description, origin, created_at, updated_at) VALUES ('waited', 'Waited', '', 'import', '2026-01-01', '2026-01-01')"))
-    waited = time.monotonic() - start
-    thread.join()
-    assert released.is_set() and waited >= 0.3
+    with subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, db_url], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "locked"  # the lock is held from here on
+            writer = threading.Thread(target=write)
+            writer.start()
+            # while the other process holds the lock the writer cannot get through (a slow
+            # machine only makes this wait longer, never wrong)
+            assert not wrote.wait(0.5), failed or "the second writer did not wait for the lock"
+            holder.stdin.write("commit\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "committed"
+        finally:
+            holder.kill()
+    assert wrote.wait(30), "the second writer never got the lock after it was released"
+    writer.join()
+    assert failed == []
     with second.read() as session:
         keys = set(session.execute(text("SELECT key FROM decks")).scalars())
     assert {"held", "waited"} <= keys
-    first.close()
     second.close()
 
 

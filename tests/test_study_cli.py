@@ -4,16 +4,14 @@ whole answer given through a real terminal (tmux)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 from conftest import REPO, run_flashdl
 from fixtures.study.kit import card_ids, make_store, review_log
+from helpers.tmux import terminal
 
 
 def modules_after(argv: list[str], home: Path) -> tuple[int, set[str], str]:
@@ -67,72 +65,22 @@ def test_help_and_other_commands_never_import_textual(argv: list[str], flashdl_h
     assert "textual" not in modules
 
 
-def tmux_available() -> bool:
-    return shutil.which("tmux") is not None
-
-
-def wait_for(capture, needle: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture()
-        if needle in screen:
-            return screen
-        time.sleep(0.1)
-    raise AssertionError(f"{needle!r} never appeared; the terminal shows:\n{screen}")
-
-
 @pytest.mark.slow
 def test_flashdl_study_in_a_real_terminal_saves_the_answer(flashdl_home: Path, db_url: str):
-    if not tmux_available():
-        pytest.skip("tmux is not installed")
     store = make_store(db_url)
     l2 = card_ids(store, "study-basic")["l2-penalty"]
-    socket = f"flashdl-test-{uuid.uuid4().hex[:8]}"  # a private tmux server, ours alone
-    tmux = ["tmux", "-u", "-L", socket]
-    command = (
-        f"env FLASHDL_HOME={flashdl_home} LANG=C.UTF-8 TERM=xterm-256color "
-        f"{sys.executable} -m flashdl study study-basic"
-    )
-    subprocess.run(
-        [*tmux, "new-session", "-d", "-s", "study", "-x", "100", "-y", "30", "-c", str(REPO), command],
-        check=True, timeout=30,
-    )
-    socket_path = subprocess.run(
-        [*tmux, "display-message", "-p", "#{socket_path}"], capture_output=True, text=True
-    ).stdout.strip()
-
-    def capture() -> str:
-        out = subprocess.run(
-            [*tmux, "capture-pane", "-p", "-t", "study"], capture_output=True, text=True, timeout=30
-        )
-        return out.stdout
-
-    def keys(*names: str) -> None:
-        subprocess.run([*tmux, "send-keys", "-t", "study", *names], check=True, timeout=30)
-
-    try:
-        wait_for(capture, "What does an L2 penalty add to the loss?")
-        keys("Space")
-        wait_for(capture, "shrinks every weight")
-        keys("4")
-        wait_for(capture, "He normal initialization")
+    argv = [sys.executable, "-m", "flashdl", "study", "study-basic"]
+    with terminal(argv, env={"FLASHDL_HOME": str(flashdl_home)}, cwd=REPO) as term:
+        term.wait_for("What does an L2 penalty add to the loss?")
+        term.keys("Space")
+        term.wait_for("shrinks every weight")
+        term.keys("4")
+        term.wait_for("He normal initialization")
         # the answer is committed by the time the next card is on screen
         assert review_log(store) == [(l2, 4, "study")]
-        keys("q")
-        wait_for(capture, "Session ended early")
-        keys("q")
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            alive = subprocess.run([*tmux, "has-session", "-t", "study"], capture_output=True)
-            if alive.returncode != 0:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("flashdl did not quit:\n" + capture())
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
-        if socket_path:
-            Path(socket_path).unlink(missing_ok=True)
+        term.keys("q")
+        term.wait_for("Session ended early")
+        term.keys("q")
+        term.wait_exit()
     assert review_log(store) == [(l2, 4, "study")]
     store.close()

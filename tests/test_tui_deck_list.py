@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from fixtures.study.kit import TODAY, card_ids, flat, make_app, make_store, screen_text, settle
+from helpers.waiting import pilot_wait_until
 
 from flashdl.store.reviews import record_answer
 from flashdl.store.sqlite_file import sqlite_url
@@ -76,7 +77,7 @@ async def test_q_quits(store, db_url):
 
 
 async def test_t_opens_the_statistics_screen(store, db_url):
-    stats = pytest.importorskip("flashdl.tui.screens.stats")
+    from flashdl.tui.screens import stats
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -125,11 +126,10 @@ async def test_a_damaged_database_ends_the_app_with_a_clear_error(flashdl_home):
     bad.write_bytes(b"this is not a database" * 100)
     app = FlashdlApp(sqlite_url(bad), today=TODAY, sync_builtin=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(500):  # the store opens in a worker; its failure ends the app
-            if app.error is not None:
-                break
-            await pilot.pause(0.01)
-    assert app.error is not None and "not a flashdl database" in str(app.error)
+        # the store opens in a worker; its failure ends the app
+        await pilot_wait_until(pilot, lambda: app.error is not None,
+                               "the damaged database to end the app with an error")
+    assert "not a flashdl database" in str(app.error)
     assert app.return_code == app.error.exit_code != 0
 
 

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """The day the commands study, schedule and report for (:mod:`flashdl.clock`)."""
+    from flashdl import clock
+
+    return clock.today()
 
 
 def open_synced_store(args: argparse.Namespace) -> Store:

@@ -1,19 +1,72 @@
 """A calendar heatmap of reviews per day: weeks as columns, weekdays as rows, like GitHub's.
 
-The grid is plain data (counts and intensity levels) so the text report and the Textual widget
-draw the same picture. Levels split the non-zero days by quartile, so a learner doing 20 a day and
-one doing 400 a day both see contrast.
+The grid is plain data (counts and shades) so the text report and the Textual widget draw the same
+picture, with the same legend.
+
+How a day's shade is chosen (:func:`level_bounds`): the busy days of the period (at least one
+review) are sorted by count, and the upper bounds of the levels are their 25th, 50th and 75th
+percentiles (nearest rank: always a count some day really has) and their maximum. A percentile that
+reaches the maximum steps down to the largest count below it, so the busiest days never share
+their shade with every lighter day; equal bounds merge into one level. Hence:
+
+* each level is a range of counts ``previous bound + 1 .. bound``, the ranges cover 1 .. the busiest
+  day's count without gaps, and every level in the legend is worn by at least one day;
+* a busier day is never lighter than a quieter one, and the busiest day is always the darkest
+  shade (``█``); with k < 4 levels they take the shades round(4 i / k), i = 1..k, spread out;
+* there are 4 levels when the counts allow (busy days split into quarters), 2 or more whenever
+  days differ, one only when every busy day has the same count;
+* the shades depend on the ranks of the counts, not their scale: a learner doing 20 a day and one
+  doing 400 a day both see contrast.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 
-#: Level 0 is a day without reviews, 1-4 are the quartiles of the busy days.
+#: Shade 0 is a day without reviews, 1-4 are ever busier days.
 LEVEL_CHARS = "·░▒▓█"
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+#: The percentiles of the busy days' counts that bound the levels below the busiest.
+PERCENTILES = (0.25, 0.5, 0.75)
+
+
+def level_bounds(busy: Sequence[int]) -> tuple[int, ...]:
+    """The upper bound (reviews a day) of each level, lightest first, from the busy days' counts
+    (the rule is in the module docstring). Empty when no day had a review."""
+    values = sorted(n for n in busy if n > 0)
+    if not values:
+        return ()
+    top = values[-1]
+    below_top = [n for n in values if n < top]
+    bounds = {top}
+    for fraction in PERCENTILES:
+        value = values[math.ceil(fraction * len(values)) - 1]  # nearest rank
+        bounds.add(below_top[-1] if value == top and below_top else value)
+    return tuple(sorted(bounds))
+
+
+def level_shades(levels: int) -> tuple[int, ...]:
+    """The shades (indexes into ``LEVEL_CHARS``) of ``levels`` levels: the top one always 4."""
+    return tuple(math.floor(4 * i / levels + 0.5) for i in range(1, levels + 1))
+
+
+@dataclasses.dataclass(frozen=True)
+class LegendEntry:
+    shade: int  #: index into LEVEL_CHARS
+    first: int  #: fewest reviews a day with this shade
+    last: int  #: most reviews a day with this shade
+
+    @property
+    def char(self) -> str:
+        return LEVEL_CHARS[self.shade]
+
+    @property
+    def counts(self) -> str:
+        """``4-9``, or ``4`` for a range of one count."""
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,29 +76,38 @@ class Heatmap:
     last_day: dt.date
     #: rows[weekday][week] = reviews that day, or None outside the period
     rows: list[list[int | None]]
-    thresholds: tuple[int, int, int]
+    #: upper bounds of the levels, lightest first (:func:`level_bounds`)
+    bounds: tuple[int, ...]
 
     @property
     def weeks(self) -> int:
         return len(self.rows[0])
 
     def level(self, count: int | None) -> int | None:
+        """The shade of a day with ``count`` reviews (None: outside the period, 0: none)."""
         if count is None:
             return None
         if count <= 0:
             return 0
-        low, mid, high = self.thresholds
-        return 1 if count <= low else 2 if count <= mid else 3 if count <= high else 4
+        shades = level_shades(len(self.bounds)) if self.bounds else (4,)
+        for bound, shade in zip(self.bounds, shades, strict=False):
+            if count <= bound:
+                return shade
+        return shades[-1]
 
-    def level_ranges(self) -> list[str]:
-        """Reviews a day for levels 1..4: ``1-13``, ``14``, ``15``, ``16+`` (a range of one
-        value is shown as that value, so few data do not read as ``<=13, <=14, <=15``)."""
-        low, mid, high = self.thresholds
+    def legend(self) -> list[LegendEntry]:
+        """The levels in use, lightest first: their shade and range of reviews a day."""
+        entries = []
+        first = 1
+        for bound, shade in zip(self.bounds, level_shades(len(self.bounds)), strict=True):
+            entries.append(LegendEntry(shade, first, bound))
+            first = bound + 1
+        return entries
 
-        def span(first: int, last: int) -> str:
-            return str(first) if first == last else f"{first}-{last}"
-
-        return [span(1, low), span(low + 1, mid), span(mid + 1, high), f"{high + 1}+"]
+    def legend_text(self) -> str:
+        """``reviews a day: · 0, ░ 1, ▓ 2-5, █ 6-40``."""
+        entries = [f"{LEVEL_CHARS[0]} 0"] + [f"{e.char} {e.counts}" for e in self.legend()]
+        return "reviews a day: " + ", ".join(entries)
 
     def day(self, weekday: int, week: int) -> dt.date:
         return self.start + dt.timedelta(days=week * 7 + weekday)
@@ -72,22 +134,8 @@ class Heatmap:
                 " " if (lvl := self.level(count)) is None else LEVEL_CHARS[lvl] for count in row
             )
             lines.append(f"{WEEKDAY_LABELS[weekday]:<4}{cells}")
-        ranges = ", ".join(f"{c} {r}" for c, r in zip(LEVEL_CHARS[1:], self.level_ranges(), strict=False))
-        lines.append(f"    less {LEVEL_CHARS} more   ({LEVEL_CHARS[0]}: none, {ranges})")
+        lines.append(f"    {self.legend_text()}")
         return "\n".join(lines)
-
-
-def _quartiles(values: list[int]) -> tuple[int, int, int]:
-    if not values:
-        return (1, 2, 3)
-    values = sorted(values)
-
-    def at(fraction: float) -> int:
-        return values[int(fraction * (len(values) - 1))]
-
-    low = at(0.25)
-    mid = max(at(0.5), low + 1)
-    return (low, mid, max(at(0.75), mid + 1))
 
 
 def build_heatmap(counts: Mapping[dt.date, int], first_day: dt.date, last_day: dt.date) -> Heatmap:
@@ -101,4 +149,4 @@ def build_heatmap(counts: Mapping[dt.date, int], first_day: dt.date, last_day: d
         rows[offset % 7][offset // 7] = counts.get(day, 0)
         day += dt.timedelta(days=1)
     busy = [n for d, n in counts.items() if first_day <= d <= last_day and n > 0]
-    return Heatmap(start, first_day, last_day, rows, _quartiles(busy))
+    return Heatmap(start, first_day, last_day, rows, level_bounds(busy))

@@ -39,6 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flashdl import clock
 from flashdl.errors import StoreError
 from flashdl.store.ownership import REQUIRED_TABLES as REQUIRED_TABLES  # re-exported
 from flashdl.store.sqlite_file import connect_readonly, describe_os_error, sqlite_uri
@@ -78,7 +79,7 @@ def backup_sqlite(db_path: Path, dest_dir: Path, reason: str) -> Path:
     """
     reason = re.sub(r"[^\w.-]+", "-", reason) or "backup"
     make_folder(dest_dir, "backups folder")
-    dest = dest_dir / f"{_prefix(db_path)}-{dt.datetime.now().strftime(_STAMP)}-{reason}.sqlite3"
+    dest = dest_dir / f"{_prefix(db_path)}-{clock.now().strftime(_STAMP)}-{reason}.sqlite3"
     tmp = dest.with_suffix(".partial")
     try:
         src = connect_readonly(db_path)
@@ -221,7 +222,7 @@ def daily_backup(store: Store, today: dt.date | None = None) -> Path | None:
     if path is None:
         return None
     dest_dir = config.backups_dir()
-    if has_backup_on(dest_dir, path, today or dt.date.today()):
+    if has_backup_on(dest_dir, path, today or clock.today()):
         return None
     from sqlalchemy import text
 
@@ -315,7 +316,7 @@ def copy_raw(db_path: Path, dest_dir: Path) -> Path:
     import shutil
 
     make_folder(dest_dir, "backups folder")
-    stamp = dt.datetime.now().strftime(_STAMP)
+    stamp = clock.now().strftime(_STAMP)
     dest = dest_dir / f"{_prefix(db_path)}-{stamp}-before-restore-damaged.sqlite3"
     try:
         shutil.copyfile(db_path, dest)

@@ -173,12 +173,13 @@ def recent_import_backup(store: Store, backups_dir: Path, *, now: dt.datetime | 
     """
     from sqlalchemy import exists, select
 
+    from flashdl import clock
     from flashdl.store.backup import list_backups
     from flashdl.store.models import QuizAnswer, ReviewLog
 
     if store.sqlite_path is None:
         return None
-    now = now or dt.datetime.now()
+    now = now or clock.now()  # the clock the backup names were stamped with
     recent = [b for b in list_backups(backups_dir, store.sqlite_path)
               if b.reason == "before-import" and dt.timedelta(0) <= now - b.taken_at
               < IMPORT_BACKUP_REUSE and b.path.is_file()]
@@ -192,20 +193,6 @@ def recent_import_backup(store: Store, backups_dir: Path, *, now: dt.datetime | 
             | exists().where(QuizAnswer.answered_at >= since)
         ))
     return None if answered else latest.path
-
-
-def store_has_user_data(store: Store) -> bool:
-    """History or imported decks: what a backup before an import protects."""
-    from sqlalchemy import exists, select
-
-    from flashdl.store.models import Deck, ReviewLog, ReviewState
-
-    with store.read() as session:
-        return bool(session.scalar(select(
-            exists().where(ReviewLog.id.is_not(None))
-            | exists().where(ReviewState.card_id.is_not(None))
-            | exists().where(Deck.origin == "import")
-        )))
 
 
 CARD_COLUMNS = ("key", "front", "back", "tags", "kind", "demo_name", "demo_params", "source",
@@ -480,7 +467,9 @@ def import_paths(
             report.warnings.extend(item.warnings)
         plans = _plan(parsed, options, report)
         _check_builtin_collisions(store, plans, deck_given=options.deck_name is not None)
-        if not options.dry_run and store.sqlite_path is not None and store_has_user_data(store):
+        from flashdl.store.queries import has_user_data
+
+        if not options.dry_run and store.sqlite_path is not None and has_user_data(store):
             from flashdl import config
             from flashdl.store.backup import backup_sqlite
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from flashdl.config import Settings
+    from flashdl.store.db import Store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -304,3 +305,17 @@ def due_count(session: Session, today: dt.date) -> int:
         .join(Card, Card.id == ReviewState.card_id)
         .where(_active(today), ReviewState.due <= today)
     ) or 0
+
+
+def has_user_data(store: Store) -> bool:
+    """History or imported decks: what a backup before an import protects."""
+    from sqlalchemy import exists, select
+
+    from flashdl.store.models import Deck, ReviewLog, ReviewState
+
+    with store.read() as session:
+        return bool(session.scalar(select(
+            exists().where(ReviewLog.id.is_not(None))
+            | exists().where(ReviewState.card_id.is_not(None))
+            | exists().where(Deck.origin == "import")
+        )))

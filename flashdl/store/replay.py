@@ -182,9 +182,9 @@ def switch_scheduler(
     if store.sqlite_path is not None:
         from flashdl import config
         from flashdl.store.backup import backup_sqlite
-        from flashdl.store.importer import store_has_user_data
+        from flashdl.store.queries import has_user_data
 
-        if store_has_user_data(store):
+        if has_user_data(store):
             backup = backup_sqlite(store.sqlite_path, config.backups_dir(), "before-scheduler-switch")
     with store.write() as session:
         previous = load_choice(session)

@@ -128,6 +128,9 @@ class QuizScreen(Screen[None]):
         self.attempt_id: int | None = None
         self.started = 0.0
         self.question_started = 0.0
+        #: the next question's widgets are being mounted: answer keys wait (typed ahead, a double
+        #: Enter or a fast "Enter 1" would otherwise reach a question that is not on screen yet)
+        self.mounting = True
         self.finished = False
 
     # --- layout ---------------------------------------------------------------------------
@@ -195,6 +198,7 @@ class QuizScreen(Screen[None]):
             self._finish(time_up=True)
 
     async def _ask(self) -> None:
+        self.mounting = True
         question = self.question
         self.answered = None
         self.current_answers = []
@@ -220,6 +224,7 @@ class QuizScreen(Screen[None]):
         else:
             self.set_focus(None)
         self.question_started = self.clock()
+        self.mounting = False
         self._update_status()
         self.refresh_bindings()
 
@@ -284,6 +289,8 @@ class QuizScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show in the footer only the keys that do something now."""
         if self.finished or not self.plan.questions:
+            return action == "end_quiz"
+        if self.mounting:
             return action == "end_quiz"
         question = self.question
         asking = self.answered is None

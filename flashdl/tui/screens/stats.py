@@ -62,11 +62,14 @@ class ReviewHeatmap(Widget):
                 else:
                     text.append(CELL, style=LEVEL_STYLES[level])
             text.append("\n")
-        text.append("    less ", style="dim")
-        for style in LEVEL_STYLES:
-            text.append(CELL, style=style)
-        text.append(" more", style="dim")
-        text.append(f"   ({', '.join(heatmap.level_ranges())} reviews a day)", style="dim")
+        # the same legend as the text report's, each shade drawn as its coloured cell
+        text.append("    reviews a day: ", style="dim")
+        text.append(CELL, style=LEVEL_STYLES[0])
+        text.append(" 0", style="dim")
+        for entry in heatmap.legend():
+            text.append(", ", style="dim")
+            text.append(CELL, style=LEVEL_STYLES[entry.shade])
+            text.append(f" {entry.counts}", style="dim")
         return text
 
 
