@@ -30,8 +30,26 @@ COMMAND_MODULES = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, with a "did you mean" for a mistyped command or choice."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        choices = action.choices
+        if choices is not None and isinstance(value, str) and value not in choices:
+            from flashdl.suggest import did_you_mean
+
+            names = [str(choice) for choice in choices]
+            guess = did_you_mean(value, names)
+            raise argparse.ArgumentError(
+                action,
+                f"invalid choice: {value!r}{'. ' + guess if guess else ''} "
+                f"(choose from {', '.join(names)})",
+            )
+        super()._check_value(action, value)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="flashdl",
         description="Spaced-repetition flashcards and quizzes for learning deep learning.",
         epilog="Data lives in FLASHDL_HOME (default: the platform's user-data folder); "

@@ -1,4 +1,6 @@
-"""What each kind of quiz question looks like at 80x24 (fixed seeds, a clock that stands still).
+"""What each kind of quiz question looks like at 80x24, and the screens whose keys change as the
+learner goes (Enter: check, next, see results) also at 120x40 (fixed seeds, a clock that stands
+still).
 
 Update after an intended change of the look with ``pytest tests/test_quiz_snapshots.py
 --snapshot-update`` and check the new SVGs in ``tests/__snapshots__/test_quiz_snapshots/``.
@@ -12,6 +14,7 @@ from fixtures.quiz_support import FIXTURE_DECK, FakeClock, answer, open_quiz_sto
 from flashdl.quiz.cards import QuizConfig
 
 SIZE = (80, 24)
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
@@ -33,12 +36,13 @@ def test_multiple_choice(snap_compare, qstore):
     assert snap_compare(app_for(qstore, "mc"), terminal_size=SIZE)
 
 
-def test_multiple_choice_answered_wrongly(snap_compare, qstore):
+@pytest.mark.parametrize("size", SIZES)
+def test_multiple_choice_answered_wrongly(snap_compare, qstore, size):
     async def wrong(pilot):
         await pilot.pause()
         await answer_without_moving_on(pilot, right=False)
 
-    assert snap_compare(app_for(qstore, "mc"), terminal_size=SIZE, run_before=wrong)
+    assert snap_compare(app_for(qstore, "mc"), terminal_size=size, run_before=wrong)
 
 
 def test_true_false(snap_compare, qstore):
@@ -49,25 +53,38 @@ def test_typed_answer(snap_compare, qstore):
     assert snap_compare(app_for(qstore, "typed"), terminal_size=SIZE)
 
 
-def test_typed_answer_judged_wrong_offers_the_override(snap_compare, qstore):
+@pytest.mark.parametrize("size", SIZES)
+def test_typed_answer_judged_wrong_offers_the_override(snap_compare, qstore, size):
     async def wrong(pilot):
         await pilot.pause()
         await pilot.press(*"decay", "enter")
         await pilot.pause()
 
-    assert snap_compare(app_for(qstore, "typed"), terminal_size=SIZE, run_before=wrong)
+    assert snap_compare(app_for(qstore, "typed"), terminal_size=size, run_before=wrong)
 
 
-def test_matching_while_pairing(snap_compare, qstore):
+@pytest.mark.parametrize("size", SIZES)
+def test_matching_while_pairing(snap_compare, qstore, size):
     async def pair_two(pilot):
         await pilot.pause()
         await pilot.press("1", "c", "3")
         await pilot.pause()
 
-    assert snap_compare(app_for(qstore, "match"), terminal_size=SIZE, run_before=pair_two)
+    assert snap_compare(app_for(qstore, "match"), terminal_size=size, run_before=pair_two)
 
 
-def test_matching_checked(snap_compare, qstore):
+@pytest.mark.parametrize("size", SIZES)
+def test_matching_checked_with_pairs_missing_says_which(snap_compare, qstore, size):
+    async def pair_three(pilot):
+        await pilot.pause()
+        await pilot.press("1", "c", "3", "a", "5", "e", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(qstore, "match"), terminal_size=size, run_before=pair_three)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_matching_checked(snap_compare, qstore, size):
     async def pair_all(pilot):
         await pilot.pause()
         for i, letter in enumerate("abcde"):
@@ -75,7 +92,7 @@ def test_matching_checked(snap_compare, qstore):
         await pilot.press("enter")
         await pilot.pause()
 
-    assert snap_compare(app_for(qstore, "match"), terminal_size=SIZE, run_before=pair_all)
+    assert snap_compare(app_for(qstore, "match"), terminal_size=size, run_before=pair_all)
 
 
 def test_exercise(snap_compare, qstore):

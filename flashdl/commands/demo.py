@@ -15,7 +15,10 @@ def register(subparsers: Any) -> None:
         help="set a parameter (repeatable)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--json", action="store_true",
+        help="print the result as JSON (numbers to 12 significant digits; the screen shows 4)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+#: the question gets at least this many columns, however narrow the terminal
+MIN_FRONT_WIDTH = 30
+
 
 def register(subparsers: Any) -> None:
     listing = subparsers.add_parser("suspended", help="list suspended and buried cards")
@@ -46,7 +49,12 @@ def _held(session: Any, deck_keys: list[str] | None) -> list[Any]:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    import shutil
+
     from flashdl.commands.common import open_synced_store, today
+    from flashdl.render.card import plain_text
+    from flashdl.render.terminal import clean
+    from flashdl.render.width import clip
     from flashdl.store.queries import resolve_decks
 
     with open_synced_store(args) as store, store.read() as session:
@@ -57,10 +65,13 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         print("No suspended or buried cards.")
         return 0
+    width = shutil.get_terminal_size().columns
     for deck, key, front, suspended, buried in rows:
         why = "suspended" if suspended else f"buried until {buried.isoformat()}"
-        first_line = front.strip().splitlines()[0] if front.strip() else ""
-        print(f"{deck}/{key}  ({why})  {first_line[:60]}")
+        head = clean(f"{deck}/{key}  ({why})  ")
+        lines = plain_text(front).splitlines()
+        # the question's first line, cut after a whole word to fit the terminal (… says so)
+        print(head + clip(lines[0] if lines else "", max(MIN_FRONT_WIDTH, width - 1 - len(head))))
     print(f"\n{len(rows)} card(s). Bring them back with `flashdl unsuspend DECK [--card ID]`.")
     return 0
 

@@ -8,10 +8,14 @@ function draws for both. Nothing is imported here: the figure is passed in.
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.registry import DemoSpec, Plot
 from flashdl.engine.result import DemoResult
+
+if TYPE_CHECKING:
+    from rich.columns import Columns
 
 MAX_POINTS = 400  # plotext slows down on long series; more points than columns add nothing
 
@@ -54,18 +58,71 @@ def _decade_ticks(low: float, high: float, most: int = 6) -> list[int]:
     return list(range(first, last + 1, stride))
 
 
-def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> bool:
-    """Draw ``plot`` from ``result.series`` onto ``plt``; False if there was nothing to draw.
+def nice_ticks(low: float, high: float, *, whole: bool, most: int = 6) -> list[float]:
+    """At most ``most`` evenly spaced round ticks (steps of 1, 2, 2.5 or 5 times a power of ten)
+    within [low, high]; whole numbers only when ``whole`` (a step count, an epoch, a degree)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / max(1, most - 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = 10 * magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        candidate = factor * magnitude
+        if whole and (candidate < 1 or not float(candidate).is_integer()):
+            continue
+        if candidate >= raw:
+            step = candidate
+            break
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    return [round(k * step, 10) for k in range(first, last + 1)]
 
-    The caller clears the figure and sets its size and theme beforehand. A log
-    axis is drawn by plotting log10(y) with 1eN tick labels: plotext's own
-    ``yscale("log")`` transforms the stored data in place, so a figure built a
-    second time (every Textual repaint) would take the log of a log and fail.
+
+def tick_label(value: float, whole: bool) -> str:
+    return str(int(round(value))) if whole else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One drawn series: its name, its colour (RGB) and whether it was drawn as a line."""
+
+    label: str
+    rgb: tuple[int, int, int]
+    line: bool = True
+
+
+#: Series colours, in order; readable on dark and light backgrounds. They are given to plotext
+#: explicitly so that the legend printed under the plot can show the same colours.
+PALETTE: tuple[tuple[int, int, int], ...] = (
+    (66, 133, 244),   # blue
+    (230, 124, 0),    # orange
+    (52, 168, 83),    # green
+    (219, 68, 55),    # red
+    (171, 71, 188),   # purple
+    (0, 151, 167),    # teal
+)
+
+
+def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> list[LegendEntry] | None:
+    """Draw ``plot`` from ``result.series`` onto ``plt``; its legend, or None if there was
+    nothing to draw.
+
+    The caller clears the figure and sets its size and theme beforehand, and shows the legend
+    (:func:`legend_text`) under the plot: plotext would draw it inside, over the curves. A log
+    axis is drawn by plotting log10(y) with 1eN tick labels: plotext's own ``yscale("log")``
+    transforms the stored data in place, so a figure built a second time (every Textual
+    repaint) would take the log of a log and fail. The x ticks are round numbers, whole ones
+    when every x is whole (steps, epochs), never 49.5 for a step.
     """
     series = result.series
-    names = plot.y or tuple(n for n in series if n != plot.x)
-    drew = False
-    lows, highs = [], []
+    # no ``y`` means every series against x, unless the plot is a scatter plot of its own
+    names = plot.y or (() if plot.scatter else tuple(n for n in series if n != plot.x))
+    legend: list[LegendEntry] = []
+    lows, highs, all_xs = [], [], []
+
+    def colour() -> tuple[int, int, int]:
+        return PALETTE[len(legend) % len(PALETTE)]
+
     for name in names:
         if name not in series or name == plot.x:
             continue
@@ -80,20 +137,46 @@ def draw_plot(plt: Any, plot: Plot, result: DemoResult) -> bool:
             ys = _log(ys) if plot.log_y else ys
             lows.append(min(ys))
             highs.append(max(ys))
-            plt.plot(xs, ys, label=name, marker="braille")
-            drew = True
+            all_xs += xs
+            plt.plot(xs, ys, marker="braille", color=colour())
+            legend.append(LegendEntry(name, colour()))
     for x_name, y_name in plot.scatter:
         if x_name in series and y_name in series:
             xs, ys = _thin(_floats(series[x_name]), _floats(series[y_name]), plot.log_y)
             if xs:
                 ys = _log(ys) if plot.log_y else ys
-                plt.scatter(xs, ys, label=y_name.removesuffix(" y"), marker="dot")
-                drew = True
-    if drew:
-        plt.title(plot.title)
-        if plot.log_y and lows:
-            ticks = _decade_ticks(min(lows), max(highs))
-            plt.yticks(ticks, [f"1e{t:d}" for t in ticks])
-        if plot.x:
-            plt.xlabel(plot.x)
-    return drew
+                all_xs += xs
+                plt.scatter(xs, ys, marker="dot", color=colour())
+                legend.append(LegendEntry(y_name.removesuffix(" y"), colour(), line=False))
+    if not legend:
+        return None
+    plt.title(plot.title)
+    if plot.log_y and lows:
+        ticks = _decade_ticks(min(lows), max(highs))
+        plt.yticks(ticks, [f"1e{t:d}" for t in ticks])
+    whole = all(x.is_integer() for x in all_xs)
+    xticks = nice_ticks(min(all_xs), max(all_xs), whole=whole)
+    if len(xticks) >= 2:
+        plt.xticks(xticks, [tick_label(t, whole) for t in xticks])
+    if plot.x:
+        plt.xlabel(plot.x)
+    return legend
+
+
+def legend_text(legend: list[LegendEntry] | None) -> Columns | None:
+    """The legend, entries side by side and wrapping between entries (None for fewer than two
+    series: the title names a single one)."""
+    from rich.color import Color
+    from rich.columns import Columns
+    from rich.style import Style
+    from rich.text import Text
+
+    if not legend or len(legend) < 2:
+        return None
+    entries = []
+    for entry in legend:
+        text = Text("━━ " if entry.line else "•• ", style=Style(color=Color.from_rgb(*entry.rgb)),
+                    no_wrap=True, end="")
+        text.append(entry.label)
+        entries.append(text)
+    return Columns(entries, padding=(0, 3))

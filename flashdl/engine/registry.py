@@ -7,7 +7,6 @@ whole registry (for ``flashdl demo --list`` or a deck check) costs nothing.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from flashdl.engine.params import DemoError, Param
 from flashdl.engine.result import DemoResult
+from flashdl.suggest import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import numpy
@@ -82,8 +82,8 @@ class DemoSpec:
             if p.name == name:
                 return p
         valid = ", ".join(p.name for p in self.params) or "(none)"
-        close = difflib.get_close_matches(name, [p.name for p in self.params], n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        sentence = did_you_mean(name, [p.name for p in self.params], most=1)
+        hint = f" {sentence}" if sentence else ""
         raise DemoError(
             f"demo {self.name!r} has no parameter {name!r}; valid parameters: {valid}.{hint}"
         )
@@ -146,11 +146,9 @@ def all_specs() -> list[DemoSpec]:
 
 
 def suggest(name: str, candidates: list[str]) -> str:
-    """A ' Did you mean ...?' sentence for a mistyped name, or ''."""
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
-    if not close:
-        close = [c for c in candidates if name and (name in c or c in name)][:3]
-    return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    """A ' Did you mean ...?' sentence for a mistyped name, or '' (:mod:`flashdl.suggest`)."""
+    sentence = did_you_mean(name, candidates)
+    return f" {sentence}" if sentence else ""
 
 
 def lookup(name: str) -> DemoSpec:

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flashdl.engine.params import format_value
-from flashdl.engine.plotting import draw_plot, plots_for
+from flashdl.engine.plotting import draw_plot, legend_text, plots_for
 from flashdl.engine.registry import DemoSpec, lookup
 from flashdl.engine.result import DemoResult
 
@@ -123,17 +123,20 @@ def matrix_table(name: str, value: Any) -> Table:
 
 def plot_text(
     spec: DemoSpec, result: DemoResult, width: int, height: int = PLOT_HEIGHT
-) -> list[Text]:
-    """Every plot of the result, built with plotext into ANSI strings."""
+) -> list[RenderableType]:
+    """Every plot of the result, built with plotext into ANSI strings, with its legend."""
     import plotext
 
-    out = []
+    out: list[RenderableType] = []
     for plot in plots_for(spec, result):
         plotext.clear_figure()
         plotext.plotsize(width, height)
         plotext.theme("pro")
-        if draw_plot(plotext, plot, result):
-            out.append(Text.from_ansi(plotext.build()))
+        legend = draw_plot(plotext, plot, result)
+        if legend is not None:
+            drawn = Text.from_ansi(plotext.build())
+            key = legend_text(legend)  # under the plot, not over its curves
+            out.append(drawn if key is None else Group(drawn, key))
     plotext.clear_figure()
     return out
 

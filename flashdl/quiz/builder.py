@@ -104,10 +104,13 @@ class _Builder:
         self.rng = random.Random(seed)
         self.pool = sorted(cards, key=lambda card: card.card_id)
         self.rng.shuffle(self.pool)
-        #: built-in exercise cards are asked only as exercises, never as (or among) text answers
-        self.text_pool = [c for c in self.pool if c.kind != "exercise"]
+        #: built-in exercise cards are asked only as exercises, never as (or among) text answers;
+        #: nor is a card whose answer cannot be shortened to a choice without changing its meaning
+        options = {card.card_id: option_text(card.back) for card in self.pool}
+        self.text_pool = [c for c in self.pool
+                          if c.kind != "exercise" and options[c.card_id] is not None]
         self.index = SimilarityIndex(self.text_pool)
-        self.options = {card.card_id: option_text(card.back) for card in self.text_pool}
+        self.options = {card.card_id: str(options[card.card_id]) for card in self.text_pool}
         self.keys = {card_id: normalize(text) for card_id, text in self.options.items()}
         self.distinct_answers = len(set(self.keys.values()))
         self.source = source
@@ -125,7 +128,7 @@ class _Builder:
 
     def short_answer(self, card: QuizCard) -> bool:
         """Typing it is fair: its shortest accepted form has at most TYPED_MAX_WORDS words."""
-        keys = answer_keys(card.back)
+        keys = answer_keys(card.back, card.front)
         return bool(keys) and len(keys[0].split()) <= TYPED_MAX_WORDS
 
     def why_not(self, qtype: str) -> str:
@@ -193,7 +196,7 @@ class _Builder:
         for card in self.free():
             if not self.short_answer(card):
                 continue
-            return TypedAnswer(card, render(card.front), tuple(answer_keys(card.back)),
+            return TypedAnswer(card, render(card.front), tuple(answer_keys(card.back, card.front)),
                                self.options[card.card_id], render(card.back))
         return None
 

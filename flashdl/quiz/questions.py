@@ -9,11 +9,12 @@ question is one question, right only when all five pairs are.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from flashdl.quiz.cards import QuizCard
 from flashdl.quiz.grading import TYPED_THRESHOLD, grade_typed
+from flashdl.quiz.terms import CardTerms
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +90,8 @@ class TrueFalse:
 
 @dataclasses.dataclass(frozen=True)
 class TypedAnswer:
-    """Type the answer; graded by fuzzy matching against its accepted forms."""
+    """Type the answer; graded on its letters or its key terms against the accepted forms
+    (:mod:`flashdl.quiz.grading`)."""
 
     qtype: ClassVar[str] = "typed"
     card: QuizCard
@@ -105,7 +107,8 @@ class TypedAnswer:
         return (self.card,)
 
     def grade(self, text: str) -> GradedItem:
-        verdict = grade_typed(text, self.accepted, self.threshold)
+        card = CardTerms.of(self.card.front, self.card.tags, self.card.back)
+        verdict = grade_typed(text, self.accepted, self.threshold, card)
         return GradedItem(self.card.card_id, self.qtype, self.prompt, self.expected,
                           text.strip(), verdict.correct)
 
@@ -184,3 +187,18 @@ Question = MultipleChoice | TrueFalse | TypedAnswer | Matching | ExerciseQuestio
 def item_count(question: Question) -> int:
     """How many graded items (stored answers, points) the question is worth."""
     return len(question.cards)
+
+
+def unanswered_items(questions: Sequence[Question]) -> tuple[GradedItem, ...]:
+    """Questions never answered (time up, ended early) as missed items with no answer given,
+    one per card: a matching question gives five."""
+    items: list[GradedItem] = []
+    for question in questions:
+        if isinstance(question, Matching):
+            items += [GradedItem(card.card_id, question.qtype, question.prompts[i],
+                                 question.answers[question.solution[i]], "", False)
+                      for i, card in enumerate(question.match_cards)]
+        else:
+            items.append(GradedItem(question.card.card_id, question.qtype, question.prompt,
+                                    question.expected, "", False))
+    return tuple(items)

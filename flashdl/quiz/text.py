@@ -5,7 +5,8 @@ option or a matching answer has to fit on a line or two of an 80-column terminal
 back's first sentence, with the math turned into Unicode (by :mod:`flashdl.render.math`, as the
 study screen does). Equality of options (no two equal
 options, never the right answer twice) is decided on :func:`normalize`\\ d text, which is also what
-typed answers are compared on.
+typed answers are compared on. A first sentence that only makes sense after the question ("That was
+the original motivation ...") is never cut off from the rest of its answer.
 """
 
 from __future__ import annotations
@@ -20,11 +21,29 @@ OPTION_MAX_CHARS = 110
 LINE_MAX_CHARS = 74
 #: A first sentence shorter than this ("Usually not.") takes the next sentence along.
 SHORT_SENTENCE = 20
+#: An answer whose first sentence does not stand alone is a choice only if it is this short whole.
+WHOLE_ANSWER_MAX_CHARS = 3 * LINE_MAX_CHARS
 
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet\.)"
     r"\s+(?=[A-Z0-9(\"'“√λσμα-ωΑ-Ω])"
 )
+_POINTS_BACK = re.compile(
+    r"(?:that|this|these|those|such)\s+(?:is|was|are|were|remains?|has|had|seems?)\b"
+    r"|(?:that|this)'s\b",
+    re.IGNORECASE,
+)
+#: Words that open a label before a colon, not an answer ("If ‖g‖ > c:", "Too small:").
+_LABEL_START = re.compile(
+    r"(?:if|for|when|with|without|too|in|at|during|after|before|example|e\.g\.|note|step|"
+    r"cause|rule|pytorch|keras|tensorflow)\b",
+    re.IGNORECASE,
+)
+_DERIVATION = re.compile(r"\s*(?:show|derive|prove|explain|work out|sketch)\b", re.IGNORECASE)
+#: "λ = 0", "p = 0.5": one case of a variable
+_CASE = re.compile(r"(\S+)\s*=\s*-?[\d.]+")
+#: "Smith & Topin (2019)", "He et al. (2015)", "Glorot and Bengio (2010)"
+_CITATION = re.compile(r"[A-Z][\w'-]+(?:\s+(?:&|and)\s+[A-Z][\w'-]+|\s+et al\.)?\s+\(\d{4}\)")
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-", "’": "'", "‘": "'",
                          "“": '"', "”": '"'})
 _DROP_PUNCT = re.compile(r"[,;:!?\"'`*_]|\.(?!\d)")
@@ -109,18 +128,6 @@ def plain(markdown: str) -> str:
     return "\n".join(blocks(markdown))
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-") + "…"
-
-
 def first_sentence(text: str) -> str:
     """The first sentence of the first paragraph (an introduction ending in ":" takes the block
     it introduces along); a very short first sentence takes the next one along."""
@@ -139,10 +146,23 @@ def first_sentence(text: str) -> str:
     return summary
 
 
-def option_text(back: str) -> str:
+def stands_alone(sentence: str) -> bool:
+    """Whether ``sentence`` keeps its meaning when shown without the rest of the answer: not when
+    it opens by pointing back at the question ("That was the original motivation ...", which,
+    shown alone under "Does BatchNorm work because ...?", reads as yes)."""
+    return _POINTS_BACK.match(sentence.strip()) is None
+
+
+def option_text(back: str) -> str | None:
     """How a card's answer appears as a choice: its first sentence, in full (it wraps on screen;
-    a learner must never judge a cut formula)."""
-    return " ".join(first_sentence(back).split())
+    a learner must never judge a cut formula). When that sentence does not stand alone, the whole
+    answer if it is short enough for a choice, else None: the card cannot be a choice."""
+    sentence = first_sentence(back)
+    if not stands_alone(sentence):
+        sentence = joined(blocks(back))
+        if len(sentence) > WHOLE_ANSWER_MAX_CHARS:
+            return None
+    return " ".join(sentence.split())
 
 
 def one_line(text: str) -> str:
@@ -150,24 +170,33 @@ def one_line(text: str) -> str:
     return " ".join(plain(text).split())
 
 
-def answer_keys(back: str) -> list[str]:
+def answer_keys(back: str, front: str = "") -> list[str]:
     """The forms of an answer a learner might reasonably type, shortest first.
 
     "$\\sqrt{2/n}$: the factor 2 makes up ..." accepts "√(2/n)" (the head before a colon), the
-    first clause, the first sentence and the whole answer. Backs that open with a list or a table
-    accept only whole blocks: "LeCun" alone does not answer a table of three schemes.
+    first clause, the first sentence and the whole answer. A head that only labels what follows
+    ("Cause:", "For w > 0:", "Smith & Topin (2019):", or the question's own word) is no answer.
+    Backs that open with a list or a table accept only whole blocks: "LeCun" alone does not
+    answer a table of three schemes.
     """
     parts = _blocks(back)
     keys = [joined(text for _kind, text in parts), first_sentence(back)]
-    if parts and parts[0][0] == "paragraph":
-        sentence = keys[1]
+    if not stands_alone(keys[1]) or _CITATION.fullmatch(keys[1].strip().rstrip(".")):
+        keys = keys[:1]  # only the whole answer keeps its meaning ("Smith (2019)." is none)
+    elif parts and parts[0][0] == "paragraph":
+        # the first sentence proper ("Only in training."), even when a very short one was
+        # joined with the next for display
+        sentence = _SENTENCE_END.split(keys[1])[0]
+        if not _is_label(sentence.rstrip("."), front):
+            keys.append(sentence)
         head = sentence.split(":", 1)[0]
-        if head != sentence:
+        if head != sentence and not _is_label(head, front):
             keys.append(head)  # "answer: why" is how many backs are written
         for separator in (";", " - ", ", "):
             head = sentence.split(separator, 1)[0]
             # "L1" alone is not "L1 is LASSO"; "He (2015" is no answer at all.
-            if head != sentence and len(head.split()) >= 3 and head.count("(") == head.count(")"):
+            if (head != sentence and len(head.split()) >= 3 and head.count("(") == head.count(")")
+                    and ":" not in head and not _is_label(head, front)):
                 keys.append(head)
     unique: list[str] = []
     seen: set[str] = set()
@@ -179,11 +208,38 @@ def answer_keys(back: str) -> list[str]:
     return unique
 
 
+def _is_label(head: str, front: str) -> bool:
+    """Whether the text before a colon names what follows rather than answering: a condition or
+    case ("If ...", "For w > 0", "Too small"), a citation, or the question's own word."""
+    words = head.split()
+    front_words = normalize(front).split()
+    start = _LABEL_START.match(head)
+    # "With running estimates ...:" does answer "What does it normalize with ...?"
+    if start and start.group(0).casefold() not in front_words:
+        return True
+    if not words or _CITATION.fullmatch(head.strip().rstrip(".")):
+        return True
+    if _DERIVATION.match(front):  # "Show that ...": a head is a step, not the answer
+        return True
+    case = _CASE.fullmatch(head.strip())
+    if case and normalize(case.group(1)) in front_words:  # "λ = 0:" when the question is about λ
+        return True
+    if len(words) == 1:  # "Cause:" under "What causes ...?"
+        word = normalize(head)
+        return any(w == word or (len(word) >= 5 and w[:5] == word[:5]) for w in front_words)
+    return False
+
+
 def normalize(text: str) -> str:
     """Comparison form: case, accents' composition, dashes, quotes, emphasis and most punctuation
     ignored; maths symbols (+ - * / ^ = parentheses) and decimal points kept, since "1/(1-p)" and
     "1/(1+p)" are different answers."""
-    text = unicodedata.normalize("NFKC", plain(text)).casefold().translate(_DASHES)
+    return fold(plain(text))
+
+
+def fold(text: str) -> str:
+    """:func:`normalize` for text that is plain already (no Markdown, no LaTeX)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_DASHES)
     text = _ASCII_SYMBOL.sub(lambda m: _ASCII_SYMBOLS[m.group(1)], text)
     text = text.replace("×", "*").replace("·", "*")
     text = _DROP_PUNCT.sub(" ", text)

@@ -125,9 +125,9 @@ def resolve_decks(session: Session, names: Sequence[str]) -> list[str]:
             keys.extend(k for k in below if k not in keys)
             continue
         if key is None:
-            import difflib
+            from flashdl.suggest import close_names
 
-            close = difflib.get_close_matches(name.casefold(), list(by_word), n=3)
+            close = close_names(name, [word for deck_key, deck_name in decks for word in (deck_key, deck_name)])
             hint = f"did you mean {', '.join(close)}?" if close else "run `flashdl decks` to list them"
             raise UsageError(f"no deck called {name!r}", hint=hint)
         keys.extend(k for k in [key, *below] if k not in keys)

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from flashdl.errors import FlashdlError
@@ -33,7 +34,9 @@ from flashdl.quiz.questions import (
     Question,
     TrueFalse,
     TypedAnswer,
+    unanswered_items,
 )
+from flashdl.quiz.wording import feedback_lines
 from flashdl.render.terminal import clean
 from flashdl.store.quiz import (
     StoredAnswer,
@@ -44,29 +47,14 @@ from flashdl.store.quiz import (
     record_quiz_answer,
     start_attempt,
 )
+from flashdl.tui.screens.quiz_ask import HINTS, answer_widget, prompt_text
 from flashdl.tui.screens.quiz_end import QuizEndScreen, QuizOutcome
-from flashdl.tui.screens.quiz_questions import (
-    AnswerInput,
-    Choice,
-    ChoicePanel,
-    MatchPanel,
-    Plain,
-)
+from flashdl.tui.screens.quiz_match import MatchPanel
+from flashdl.tui.screens.quiz_questions import AnswerInput, Choice, ChoicePanel, Plain
 from flashdl.tui.widgets.card_text import CardText
 
 if TYPE_CHECKING:
     from flashdl.store.db import Store
-
-MC_KEYS = "1234"
-TF_QUESTION = "Does this answer the question above? (t = yes / f = no)"
-HINTS = {
-    "mc": "Press 1-4 or click an option.",
-    "tf": "Press t (yes) or f (no), or click.",
-    "typed": "Type the answer and press Enter.",
-    "exercise": "Type the number or arithmetic such as 3*0.98^10 (several: separate them with "
-    "commas) and press Enter.",
-    "match": "Choose a prompt (1-5 or click), then its answer (a-e or click); Enter checks.",
-}
 
 
 def format_clock(seconds: float) -> str:
@@ -84,6 +72,7 @@ class QuizScreen(Screen[None]):
     QuizScreen #body { height: 1fr; padding: 0 1; }
     QuizScreen #prompt { text-style: bold; margin: 1 0 0 0; }
     QuizScreen #hint { color: $text-muted; margin: 1 0 0 0; }
+    QuizScreen #hint.-warning { color: $warning; }
     QuizScreen #feedback { margin: 1 0 0 0; padding: 0 1; height: auto; }
     QuizScreen #feedback.-right { border-left: thick $success; }
     QuizScreen #feedback.-wrong { border-left: thick $error; }
@@ -98,7 +87,10 @@ class QuizScreen(Screen[None]):
         *(Binding(key, f"pick_answer({i})", show=False) for i, key in enumerate("abcde")),
         Binding("t", "true_false(True)", "yes"),
         Binding("f", "true_false(False)", "no"),
+        # one key, three meanings; the footer names the one that applies now
+        Binding("enter", "check", "check"),
         Binding("enter", "proceed", "next"),
+        Binding("enter", "results", "see results"),
         Binding("o", "override", "I was right"),
         Binding("escape", "end_quiz", "end quiz"),
     ]
@@ -130,8 +122,9 @@ class QuizScreen(Screen[None]):
         self.results: list[StoredAnswer] = []
         #: one per answered question: all of it right (a matching question: every pair)
         self.question_right: list[bool] = []
-        #: Esc was pressed once; a second Esc ends the quiz early
+        #: Esc was pressed once; a second Esc ends the quiz early, any other key only goes on
         self.confirm_end = False
+        self._focus_before_prompt: Widget | None = None
         self.attempt_id: int | None = None
         self.started = 0.0
         self.question_started = 0.0
@@ -139,7 +132,6 @@ class QuizScreen(Screen[None]):
         #: Enter or a fast "Enter 1" would otherwise reach a question that is not on screen yet)
         self.mounting = True
         self.finished = False
-        self._match_was_complete = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -210,7 +202,6 @@ class QuizScreen(Screen[None]):
         question = self.question
         self.answered = None
         self.current_answers = []
-        self._match_was_complete = False
         body = self.query_one("#body", VerticalScroll)
         for old in body.query("ChoicePanel, AnswerInput, MatchPanel"):
             await old.remove()
@@ -220,22 +211,11 @@ class QuizScreen(Screen[None]):
         feedback.remove_class("-right", "-wrong")
         self.query_one("#explanation", CardText).display = False
 
-        prompt = self.query_one("#prompt", Plain)
-        prompt.show(question.prompt)
-        if isinstance(question, MultipleChoice):
-            rows = [(MC_KEYS[i], text, i) for i, text in enumerate(question.options)]
-            widget: ChoicePanel | AnswerInput | MatchPanel = ChoicePanel(rows)
-        elif isinstance(question, TrueFalse):
-            prompt.show(f"{question.prompt}\n\nOffered answer:\n{question.statement}\n\n{TF_QUESTION}")
-            widget = ChoicePanel([("t", "Yes, it answers it", True), ("f", "No", False)])
-        elif isinstance(question, TypedAnswer):
-            widget = AnswerInput("type the answer, Enter to submit")
-        elif isinstance(question, ExerciseQuestion):
-            widget = AnswerInput("type the number(s), Enter to submit")
-        else:
-            widget = MatchPanel(question)
+        self.query_one("#prompt", Plain).show(prompt_text(question))
+        widget = answer_widget(question)
         hint = self.query_one("#hint", Plain)
         hint.show(HINTS[question.qtype])
+        hint.remove_class("-warning")
         hint.display = True
         await body.mount(widget, before=hint)
         body.scroll_home(animate=False)
@@ -256,6 +236,7 @@ class QuizScreen(Screen[None]):
     def _grade(self, items: list[GradedItem]) -> None:
         """Store the graded items (each committed at once) and show the right answer."""
         assert self.attempt_id is not None
+        self._disarm_end()
         duration = self._duration_ms()
         matching = isinstance(self.question, Matching)
         for item in items:
@@ -289,27 +270,10 @@ class QuizScreen(Screen[None]):
         items = [s.item for s in self.current_answers]
         right = sum(1 for item in items if item.correct)
         feedback = self.query_one("#feedback", Plain)
-        if isinstance(question, Matching):
-            lines = [f"{right} of {len(items)} pairs right"
-                     + (" ✓" if right == len(items) else " (counts as right only with all pairs)")
-                     + ". The right letters are shown above."]
-        else:
-            item = items[0]
-            overridden = " (overridden: you said you were right)" if item.overridden else ""
-            lines = [("✓ Right." if item.correct else "✗ Wrong.") + overridden]
-            if isinstance(question, TrueFalse):
-                lines.append("This is the answer to this question." if question.is_true
-                             else "This is not the answer to this question.")
-            if isinstance(question, ExerciseQuestion):
-                lines += [f"Answer: {question.expected}", "", question.explanation]
-            else:
-                lines += ["Answer:"]
-            if isinstance(question, (TypedAnswer, ExerciseQuestion)) and not item.correct:
-                lines[1:1] = ["Press o if you were right after all."]
         all_right = right == len(items)
         feedback.set_class(all_right, "-right")
         feedback.set_class(not all_right, "-wrong")
-        feedback.show("\n".join(lines))
+        feedback.show("\n".join(feedback_lines(question, items)))
         feedback.display = True
         explanation = self.query_one("#explanation", CardText)
         if isinstance(question, Matching | ExerciseQuestion):
@@ -342,10 +306,11 @@ class QuizScreen(Screen[None]):
                 and isinstance(question, (TypedAnswer, ExerciseQuestion))
                 and not self.answered.item.correct
             )
-        if action == "proceed":
-            if asking:
-                return isinstance(question, Matching) and self._match_panel().complete
-            return True
+        if action == "check":
+            return asking and isinstance(question, Matching)
+        if action in ("proceed", "results"):
+            last = self.index + 1 >= len(self.plan.questions)
+            return not asking and last == (action == "results")
         return True
 
     def _match_panel(self) -> MatchPanel:
@@ -387,13 +352,6 @@ class QuizScreen(Screen[None]):
         if self.answered is None:
             self._answer_choice(message.choice.value)
 
-    @on(MatchPanel.Changed)
-    def _match_changed(self, message: MatchPanel.Changed) -> None:
-        # Enter ("check") appears in the footer once every prompt has an answer
-        if message.panel.complete != self._match_was_complete:
-            self._match_was_complete = message.panel.complete
-            self.refresh_bindings()
-
     @on(Input.Submitted, "#answer-input")
     def _typed_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -404,6 +362,7 @@ class QuizScreen(Screen[None]):
             hint = question.reask_hint(event.value)
             if hint is not None:  # not a number or arithmetic: ask again, ungraded
                 self.query_one("#hint", Plain).show(clean(hint))
+                self.query_one("#hint").add_class("-warning")
                 return
         event.input.disabled = True
         self._grade([question.grade(event.value)])
@@ -425,19 +384,34 @@ class QuizScreen(Screen[None]):
         self._update_status()
         self.refresh_bindings()
 
-    async def action_proceed(self) -> None:
+    def action_check(self) -> None:
+        """Enter on a matching question: check it when every prompt has an answer, otherwise say
+        which prompts are still missing one."""
         question = self.question
+        if self.answered is not None or not isinstance(question, Matching):
+            return
+        panel = self._match_panel()
+        if not panel.complete:
+            hint = self.query_one("#hint", Plain)
+            hint.show(panel.missing_text())
+            hint.add_class("-warning")
+            hint.display = True
+            self.call_after_refresh(hint.scroll_visible, animate=False)
+            return
+        panel.reveal()
+        self._grade(question.grade(panel.pairs))
+
+    async def action_proceed(self) -> None:
         if self.answered is None:
-            if isinstance(question, Matching) and self._match_panel().complete:
-                panel = self._match_panel()
-                panel.reveal()
-                self._grade(question.grade(panel.pairs))
             return
         if self.index + 1 < len(self.plan.questions):
             self.index += 1
             await self._ask()
         else:
             self._finish(time_up=False)
+
+    async def action_results(self) -> None:
+        await self.action_proceed()
 
     def action_end_quiz(self) -> None:
         if self.error is not None:  # nothing to finish: back to where the quiz was opened from
@@ -460,6 +434,9 @@ class QuizScreen(Screen[None]):
                 f"End the quiz now? {left} question{'s' if left != 1 else ''} not answered. "
                 "Press Esc again to end it; any other key goes on.")
             self.query_one("#notices").display = True
+            # while asking, every key comes to the screen, so that "any other key" only goes on
+            self._focus_before_prompt = self.focused
+            self.set_focus(None)
             return
         self._finish(time_up=False, ended_early=True)
 
@@ -468,15 +445,15 @@ class QuizScreen(Screen[None]):
             self.confirm_end = False
             self.query_one("#notices", Plain).show("\n".join(self.plan.notices))
             self.query_one("#notices").display = bool(self.plan.notices)
+            focus, self._focus_before_prompt = self._focus_before_prompt, None
+            if focus is not None and focus.is_attached and not focus.disabled:
+                self.set_focus(focus)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key != "escape":
-            self._disarm_end()
-
-    @on(Input.Changed)
-    def _typing_goes_on(self, event: Input.Changed) -> None:
-        # typing in the answer box (its keys never reach the screen) also means "go on"
-        if event.value:
+        if self.confirm_end and event.key != "escape":
+            # the key dismisses the prompt and does nothing else: it is no answer
+            event.stop()
+            event.prevent_default()
             self._disarm_end()
 
     # --- the end ---------------------------------------------------------------------------
@@ -488,19 +465,6 @@ class QuizScreen(Screen[None]):
             return
         self.finished = True
         finish_attempt(self.store, self.attempt_id, correct_count=sum(self.question_right))
-
-    def _unanswered_items(self) -> tuple[GradedItem, ...]:
-        """The questions never answered, as missed items with no answer (one per card)."""
-        items: list[GradedItem] = []
-        for question in self.plan.questions[len(self.question_right):]:
-            if isinstance(question, Matching):
-                items += [GradedItem(card.card_id, question.qtype, question.prompts[i],
-                                     question.answers[question.solution[i]], "", False)
-                          for i, card in enumerate(question.match_cards)]
-            else:
-                items.append(GradedItem(question.card.card_id, question.qtype, question.prompt,
-                                        question.expected, "", False))
-        return tuple(items)
 
     def _finish(self, *, time_up: bool, ended_early: bool = False) -> None:
         if self.finished:
@@ -516,7 +480,7 @@ class QuizScreen(Screen[None]):
             time_up=time_up,
             missed=tuple(r.item for r in self.results if not r.item.correct),
             today=self.today,
-            unanswered=self._unanswered_items(),
+            unanswered=unanswered_items(self.plan.questions[len(self.question_right):]),
             ended_early=ended_early,
         )
         self.app.switch_screen(QuizEndScreen(self.store, outcome))

@@ -523,5 +523,9 @@ class StudyScreen(Screen[None]):
             await self.action_undo()
         elif choice == "quit":
             self.app.exit()
+        elif choice == "decks":  # where the summary's key says, also after a quiz's missed cards
+            from flashdl.tui.navigation import back_to_decks
+
+            back_to_decks(self.app, self.today)
         else:
             self.leave()

@@ -34,7 +34,7 @@ from flashdl.engine import (
     validate_params,
 )
 from flashdl.engine.params import format_value
-from flashdl.engine.plotting import draw_plot, plots_for
+from flashdl.engine.plotting import draw_plot, legend_text, plots_for
 from flashdl.engine.render import grid_lines, is_array, scalar_line, vector_table
 
 TABLE_ROWS = 10  # keep the panel short; the CLI and --json show everything
@@ -204,6 +204,7 @@ class DemoPanel(VerticalScroll, can_focus=True):
             yield Static("", id="demo-values", classes="demo-part", markup=False)
             for i in range(len(self.spec.plots)):
                 yield PlotextPlot(id=f"demo-plot-{i}")
+                yield Static("", id=f"demo-legend-{i}", classes="demo-part", markup=False)
         yield Static(
             Text(self.error or "(press r or reveal the card to run the demo)"),
             id="demo-explanation",
@@ -255,8 +256,12 @@ class DemoPanel(VerticalScroll, can_focus=True):
         for i, plot in enumerate(plots_for(self.spec, result)[: len(self.spec.plots)]):
             widget = self.query_one(f"#demo-plot-{i}", PlotextPlot)
             widget.plt.clear_figure()
-            widget.display = draw_plot(widget.plt, plot, result)
+            legend = draw_plot(widget.plt, plot, result)
+            widget.display = legend is not None
             widget.refresh()
+            key = legend_text(legend)  # under the plot: plotext's own legend covers curves
+            self.query_one(f"#demo-legend-{i}", Static).update(key or "")
+            self.query_one(f"#demo-legend-{i}", Static).display = key is not None
         self.query_one("#demo-explanation", Static).update(Text(result.explanation))
 
     def _values_renderable(self, result: DemoResult) -> Group:
